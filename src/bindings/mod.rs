@@ -1,0 +1,1 @@
+//! pyo3 bindings: the `kafka._native` extension module.

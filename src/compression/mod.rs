@@ -1,0 +1,1 @@
+//! Compression codecs for record batches: gzip, snappy, lz4, zstd.

@@ -1,0 +1,1 @@
+//! Connections, the shared runtime and cluster metadata.

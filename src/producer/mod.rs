@@ -1,0 +1,1 @@
+//! The producer: accumulator, partitioner, sender.

@@ -1,0 +1,23 @@
+//! One module per Kafka API. Each defines the request and response structs, implements
+//! [`Message`](crate::protocol::Message) for both (every version in the claimed range) and
+//! [`Request`](crate::protocol::Request) for the request.
+
+pub mod api_versions;
+
+pub use api_versions::{ApiVersionRange, ApiVersionsRequest, ApiVersionsResponse};
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    use crate::protocol::Message;
+    use bytes::BytesMut;
+
+    /// Encodes `msg` at `version`, decodes it back and checks equality and full consumption.
+    pub fn roundtrip<M: Message + PartialEq + std::fmt::Debug>(msg: &M, version: i16) {
+        let mut b = BytesMut::new();
+        msg.encode(&mut b, version).expect("encode");
+        let mut r = b.freeze();
+        let back = M::decode(&mut r, version).expect("decode");
+        assert_eq!(&back, msg, "version {version}");
+        assert!(r.is_empty(), "{} trailing bytes at version {version}", r.len());
+    }
+}
