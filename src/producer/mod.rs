@@ -1,1 +1,276 @@
-//! The producer: accumulator, partitioner, sender.
+//! The producer: `send()` appends into the [`accumulator`]; the [`sender`] task drains ready
+//! batches per leader into Produce requests, retries retriable failures in order and completes
+//! each batch's [`BatchResult`](batch::BatchResult), which every record's future reads.
+
+pub mod accumulator;
+pub mod batch;
+pub mod partitioner;
+pub mod sender;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use parking_lot::Mutex;
+use tokio::sync::Notify;
+
+use crate::compression::Compression;
+use crate::error::{Error, Result};
+use crate::network::{runtime::runtime, Client, ClientConfig, TopicInfo};
+pub use accumulator::{Appended, RecordRef};
+pub use batch::{BatchOutcome, BatchResult};
+
+/// Producer settings (kafka-python's names, durations already converted).
+#[derive(Debug, Clone)]
+pub struct ProducerConfig {
+    pub client: ClientConfig,
+    /// 0, 1 or -1 (all).
+    pub acks: i16,
+    pub compression: Compression,
+    pub retries: u32,
+    pub batch_size: usize,
+    pub linger: Duration,
+    pub buffer_memory: usize,
+    pub max_block: Duration,
+    pub max_request_size: usize,
+    pub delivery_timeout: Duration,
+    pub enable_idempotence: bool,
+}
+
+impl Default for ProducerConfig {
+    fn default() -> Self {
+        Self {
+            client: ClientConfig::default(),
+            acks: -1,
+            compression: Compression::None,
+            retries: i32::MAX as u32,
+            batch_size: 16384,
+            linger: Duration::from_millis(5),
+            buffer_memory: 32 * 1024 * 1024,
+            max_block: Duration::from_millis(60_000),
+            max_request_size: 1024 * 1024,
+            delivery_timeout: Duration::from_millis(120_000),
+            enable_idempotence: true,
+        }
+    }
+}
+
+/// State shared by the producer handle and its sender task.
+pub(crate) struct Shared {
+    pub config: ProducerConfig,
+    pub client: Arc<Client>,
+    pub acc: accumulator::Accumulator,
+    pub wake: Notify,
+    /// (producer id, epoch); (-1, -1) until InitProducerId succeeds or without idempotence.
+    pub producer_id: Mutex<(i64, i16)>,
+    pub stop: AtomicBool,
+    pub sender_exited: Notify,
+}
+
+/// A Kafka producer (the Rust core of `kafka.KafkaProducer`).
+pub struct Producer {
+    shared: Arc<Shared>,
+    closed: AtomicBool,
+}
+
+/// Why `try_send` could not append without blocking.
+pub enum WouldBlock {
+    /// The topic's metadata is not known yet.
+    Metadata,
+    /// buffer_memory is exhausted.
+    Memory,
+}
+
+/// Current wall-clock time in milliseconds since the epoch.
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+impl Producer {
+    /// Creates the producer and starts its sender on the shared runtime. Connecting happens in
+    /// the background; the first `send()` waits for metadata up to `max_block`.
+    pub fn new(config: ProducerConfig) -> Result<Producer> {
+        let client = Client::new(config.client.clone());
+        let shared = Arc::new(Shared {
+            acc: accumulator::Accumulator::new(config.batch_size, config.buffer_memory, config.compression),
+            client,
+            wake: Notify::new(),
+            producer_id: Mutex::new((-1, -1)),
+            stop: AtomicBool::new(false),
+            sender_exited: Notify::new(),
+            config,
+        });
+        runtime().spawn(sender::run(shared.clone()));
+        Ok(Producer { shared, closed: AtomicBool::new(false) })
+    }
+
+    pub fn config(&self) -> &ProducerConfig {
+        &self.shared.config
+    }
+
+    pub fn client(&self) -> &Arc<Client> {
+        &self.shared.client
+    }
+
+    /// Checks the record against max_request_size and buffer_memory.
+    pub fn check_record_size(&self, rec: &RecordRef<'_>) -> Result<usize> {
+        // Record batch overhead (61 bytes) plus the record at its widest.
+        let size = 61 + rec.size_upper_bound();
+        let c = &self.shared.config;
+        if size > c.max_request_size {
+            return Err(Error::MessageSizeTooLarge(format!(
+                "The message is {size} bytes when serialized which is larger than the maximum request size you have configured with the max_request_size configuration"
+            )));
+        }
+        if size > c.buffer_memory {
+            return Err(Error::MessageSizeTooLarge(format!(
+                "The message is {size} bytes when serialized which is larger than the total memory buffer you have configured with the buffer_memory configuration."
+            )));
+        }
+        Ok(size)
+    }
+
+    /// Cached metadata for `topic`, if present.
+    pub fn cached_topic(&self, topic: &str) -> Option<Arc<TopicInfo>> {
+        self.shared.client.cluster().topic(topic).filter(|t| !t.partitions.is_empty()).cloned()
+    }
+
+    /// Waits (blocking this thread) for metadata of `topic` until `deadline`.
+    pub fn wait_for_topic(&self, topic: &str, deadline: Instant) -> Result<Arc<TopicInfo>> {
+        if let Some(t) = self.cached_topic(topic) {
+            return Ok(t);
+        }
+        let client = self.shared.client.clone();
+        let topic = topic.to_string();
+        runtime().block_on(async move { client.wait_for_topic(&topic, deadline).await })
+    }
+
+    fn choose_partition(&self, topic: &TopicInfo, key: Option<&[u8]>) -> i32 {
+        let n = topic.partitions.len();
+        match key {
+            Some(k) => partitioner::partition_for_key(k, n),
+            None => self.shared.acc.sticky_partition(&topic.name, || {
+                let avail = topic.available_partitions();
+                partitioner::random_partition(&avail, n)
+            }),
+        }
+    }
+
+    /// Appends without blocking. `Err(Ok(WouldBlock))` tells the caller to retry with
+    /// [`send_blocking`](Self::send_blocking) (after releasing the GIL).
+    pub fn try_send(
+        &self,
+        topic: &str,
+        partition: Option<i32>,
+        rec: &RecordRef<'_>,
+    ) -> std::result::Result<Appended, std::result::Result<WouldBlock, Error>> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(Err(Error::Closed("KafkaProducer already closed!".into())));
+        }
+        let size = self.check_record_size(rec).map_err(Err)?;
+        let Some(info) = self.cached_topic(topic) else {
+            return Err(Ok(WouldBlock::Metadata));
+        };
+        let partition = match partition {
+            Some(p) => p,
+            None => self.choose_partition(&info, rec.key),
+        };
+        if info.partition(partition).is_none() {
+            return Err(Err(Error::InvalidArgument(format!("Unrecognized partition {partition}"))));
+        }
+        if !self.shared.acc.reserve(size, None) {
+            return Err(Ok(WouldBlock::Memory));
+        }
+        self.append_reserved(&info, partition, rec, size).map_err(Err)
+    }
+
+    fn append_reserved(&self, info: &TopicInfo, partition: i32, rec: &RecordRef<'_>, size: usize) -> Result<Appended> {
+        match self.shared.acc.append(&info.name, info.partitions.len(), partition, rec, size) {
+            Ok(a) => {
+                if a.wake_sender {
+                    self.shared.wake.notify_one();
+                }
+                Ok(a)
+            }
+            Err(e) => {
+                self.shared.acc.release(size);
+                Err(e)
+            }
+        }
+    }
+
+    /// Appends, blocking this thread up to max_block for metadata and buffer memory.
+    pub fn send_blocking(&self, topic: &str, partition: Option<i32>, rec: &RecordRef<'_>) -> Result<Appended> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(Error::Closed("KafkaProducer already closed!".into()));
+        }
+        let start = Instant::now();
+        let deadline = start + self.shared.config.max_block;
+        let size = self.check_record_size(rec)?;
+        let info = self.wait_for_topic(topic, deadline)?;
+        let partition = match partition {
+            Some(p) => p,
+            None => self.choose_partition(&info, rec.key),
+        };
+        if info.partition(partition).is_none() {
+            return Err(Error::InvalidArgument(format!("Unrecognized partition {partition}")));
+        }
+        if !self.shared.acc.reserve(size, Some(deadline)) {
+            return Err(Error::Timeout(format!(
+                "Failed to allocate memory within the configured max blocking time {} ms.",
+                self.shared.config.max_block.as_millis()
+            )));
+        }
+        self.append_reserved(&info, partition, rec, size)
+    }
+
+    /// Partition ids of `topic`, waiting up to max_block for metadata.
+    pub fn partitions_for(&self, topic: &str) -> Result<Vec<i32>> {
+        let deadline = Instant::now() + self.shared.config.max_block;
+        Ok(self.wait_for_topic(topic, deadline)?.partitions.iter().map(|p| p.partition).collect())
+    }
+
+    /// Sends everything buffered now and waits for it to complete. False on timeout.
+    pub fn flush(&self, timeout: Option<Duration>) -> bool {
+        let mark = self.shared.acc.begin_flush();
+        self.shared.wake.notify_one();
+        self.shared.acc.await_flush(mark, timeout)
+    }
+
+    /// Flushes within `timeout`, then fails what is left and stops the sender. Idempotent.
+    pub fn close(&self, timeout: Option<Duration>) {
+        if self.closed.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let flushed = self.flush(timeout);
+        {
+            let mut st = self.shared.acc.state.lock();
+            st.closed = true;
+        }
+        if !flushed {
+            sender::abort_queued(&self.shared, "Producer is closed forcefully.");
+        }
+        self.shared.stop.store(true, Ordering::Release);
+        self.shared.wake.notify_one();
+        self.shared.client.close();
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    /// Bytes of buffer memory in use and batches not yet completed (for metrics()).
+    pub fn stats(&self) -> (usize, usize) {
+        (self.shared.acc.used_memory(), self.shared.acc.incomplete_count())
+    }
+}
+
+impl Drop for Producer {
+    fn drop(&mut self) {
+        if !self.closed.load(Ordering::Acquire) {
+            self.shared.stop.store(true, Ordering::Release);
+            self.shared.wake.notify_one();
+            self.shared.client.close();
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! The record accumulator: per-partition queues of batches, filled by `send()` and drained by the
+//! sender. Appending writes the record straight into the open batch's buffer (no per-record
+//! allocation); memory is bounded by `buffer_memory`.
+
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use parking_lot::{Condvar, Mutex};
+
+use super::batch::{BatchOutcome, BatchResult, ProducerBatch};
+use crate::compression::Compression;
+use crate::error::Error;
+use crate::records::RecordBatchBuilder;
+
+/// A record as `send()` hands it over.
+pub struct RecordRef<'a> {
+    pub timestamp_ms: i64,
+    pub key: Option<&'a [u8]>,
+    pub value: Option<&'a [u8]>,
+    pub headers: &'a [(&'a str, Option<&'a [u8]>)],
+}
+
+impl RecordRef<'_> {
+    /// Upper bound of the record's encoded size (varint fields at their widest).
+    pub fn size_upper_bound(&self) -> usize {
+        let mut n = 21 + 10 + 5 + 5; // length, attributes, timestamp/offset deltas, key/value lengths
+        n += self.key.map_or(0, <[u8]>::len) + self.value.map_or(0, <[u8]>::len) + 5;
+        for (k, v) in self.headers {
+            n += 10 + k.len() + v.map_or(0, <[u8]>::len);
+        }
+        n
+    }
+}
+
+/// Where an appended record went.
+pub struct Appended {
+    pub result: Arc<BatchResult>,
+    pub index: i32,
+    /// True when a new batch was opened or one became full: the sender should look.
+    pub wake_sender: bool,
+}
+
+#[derive(Default)]
+pub struct PartitionQueue {
+    pub batches: VecDeque<ProducerBatch>,
+    pub in_flight: usize,
+    pub next_sequence: i32,
+}
+
+pub struct TopicQueues {
+    pub partitions: Vec<PartitionQueue>,
+    /// The partition unkeyed records currently stick to.
+    pub sticky: Option<i32>,
+}
+
+/// State behind the accumulator lock.
+#[derive(Default)]
+pub struct AccState {
+    pub topics: HashMap<Arc<str>, TopicQueues>,
+    /// Ids of batches not yet completed (flush waits on these).
+    pub incomplete: BTreeSet<u64>,
+    /// Batches created before this id are to be sent without waiting for linger.
+    pub flush_before: u64,
+    pub closed: bool,
+}
+
+pub struct Accumulator {
+    pub state: Mutex<AccState>,
+    pub batch_size: usize,
+    pub compression: Compression,
+    buffer_memory: usize,
+    used_memory: Mutex<usize>,
+    memory_freed: Condvar,
+    batch_completed: Condvar,
+    next_batch_id: AtomicU64,
+}
+
+impl Accumulator {
+    pub fn new(batch_size: usize, buffer_memory: usize, compression: Compression) -> Self {
+        Self {
+            state: Mutex::new(AccState::default()),
+            batch_size: batch_size.max(1),
+            compression,
+            buffer_memory,
+            used_memory: Mutex::new(0),
+            memory_freed: Condvar::new(),
+            batch_completed: Condvar::new(),
+            next_batch_id: AtomicU64::new(0),
+        }
+    }
+
+    /// Reserves `n` bytes of buffer memory, waiting until `deadline` if the buffer is full.
+    /// Returns false on timeout.
+    pub fn reserve(&self, n: usize, deadline: Option<Instant>) -> bool {
+        let mut used = self.used_memory.lock();
+        loop {
+            if *used == 0 || *used + n <= self.buffer_memory {
+                *used += n;
+                return true;
+            }
+            match deadline {
+                None => return false,
+                Some(d) => {
+                    if self.memory_freed.wait_until(&mut used, d).timed_out() {
+                        if *used + n <= self.buffer_memory {
+                            *used += n;
+                            return true;
+                        }
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+
+    pub fn release(&self, n: usize) {
+        let mut used = self.used_memory.lock();
+        *used = used.saturating_sub(n);
+        self.memory_freed.notify_all();
+    }
+
+    pub fn used_memory(&self) -> usize {
+        *self.used_memory.lock()
+    }
+
+    /// Appends a record to `partition` of `topic` (whose partition count is `num_partitions`).
+    /// `reserved` bytes were already taken from buffer memory for it.
+    pub fn append(
+        &self,
+        topic: &str,
+        num_partitions: usize,
+        partition: i32,
+        rec: &RecordRef<'_>,
+        reserved: usize,
+    ) -> Result<Appended, Error> {
+        let mut st = self.state.lock();
+        if st.closed {
+            return Err(Error::Closed("KafkaProducer already closed!".into()));
+        }
+        let next_id = &self.next_batch_id;
+        let tq = match st.topics.get_mut(topic) {
+            Some(t) => t,
+            None => st
+                .topics
+                .entry(Arc::from(topic))
+                .or_insert_with(|| TopicQueues { partitions: Vec::new(), sticky: None }),
+        };
+        if tq.partitions.len() < num_partitions {
+            tq.partitions.resize_with(num_partitions, PartitionQueue::default);
+        }
+        let idx = usize::try_from(partition)
+            .ok()
+            .filter(|i| *i < tq.partitions.len())
+            .ok_or_else(|| Error::InvalidArgument(format!("Unrecognized partition {partition}")))?;
+        let pq = &mut tq.partitions[idx];
+        let size = rec.size_upper_bound();
+        let mut wake = false;
+        let need_new = match pq.batches.back() {
+            None => true,
+            Some(b) => {
+                b.built.is_some()
+                    || (!b.builder.is_empty() && b.builder.uncompressed_size() + size > self.batch_size)
+            }
+        };
+        let mut new_id = None;
+        if need_new {
+            let id = next_id.fetch_add(1, Ordering::Relaxed);
+            let t: Arc<str> = Arc::from(topic);
+            pq.batches.push_back(ProducerBatch {
+                id,
+                builder: RecordBatchBuilder::new(self.compression),
+                result: BatchResult::new(t, partition),
+                created: Instant::now(),
+                reserved: 0,
+                built: None,
+                base_sequence: -1,
+                attempts: 0,
+                retry_at: None,
+            });
+            new_id = Some(id);
+            wake = true;
+        }
+        let Some(batch) = pq.batches.back_mut() else {
+            return Err(Error::Other("accumulator queue unexpectedly empty".into()));
+        };
+        let index = batch.builder.append(rec.timestamp_ms, rec.key, rec.value, rec.headers);
+        batch.reserved += reserved;
+        if batch.builder.uncompressed_size() >= self.batch_size {
+            wake = true;
+        }
+        let result = batch.result.clone();
+        if let Some(id) = new_id {
+            st.incomplete.insert(id);
+        }
+        Ok(Appended { result, index, wake_sender: wake })
+    }
+
+    /// The sticky partition for unkeyed records of `topic`, choosing one with `pick` if unset or
+    /// if its open batch is full (so that batches fill up one partition at a time).
+    pub fn sticky_partition(&self, topic: &str, pick: impl Fn() -> i32) -> i32 {
+        let mut st = self.state.lock();
+        let batch_size = self.batch_size;
+        if let Some(tq) = st.topics.get_mut(topic) {
+            if let Some(p) = tq.sticky {
+                let full = tq
+                    .partitions
+                    .get(p as usize)
+                    .and_then(|q| q.batches.back())
+                    .is_some_and(|b| b.built.is_some() || b.builder.uncompressed_size() >= batch_size);
+                if !full {
+                    return p;
+                }
+                let mut next = pick();
+                // Move on to a different partition when there is more than one.
+                for _ in 0..4 {
+                    if next != p {
+                        break;
+                    }
+                    next = pick();
+                }
+                tq.sticky = Some(next);
+                return next;
+            }
+            let p = pick();
+            tq.sticky = Some(p);
+            return p;
+        }
+        let p = pick();
+        st.topics.insert(Arc::from(topic), TopicQueues { partitions: Vec::new(), sticky: Some(p) });
+        p
+    }
+
+    /// Called by the sender when a batch has completed: frees memory and wakes flushers.
+    pub fn batch_done(&self, batch: &ProducerBatch, outcome: BatchOutcome) {
+        batch.result.complete(outcome);
+        self.release(batch.reserved);
+        let mut st = self.state.lock();
+        st.incomplete.remove(&batch.id);
+        self.batch_completed.notify_all();
+    }
+
+    /// Asks for every batch that exists now to be sent immediately; returns the flush mark.
+    pub fn begin_flush(&self) -> u64 {
+        let mark = self.next_batch_id.load(Ordering::Relaxed);
+        let mut st = self.state.lock();
+        st.flush_before = st.flush_before.max(mark);
+        mark
+    }
+
+    /// Waits until every batch created before `mark` has completed. False on timeout.
+    pub fn await_flush(&self, mark: u64, timeout: Option<Duration>) -> bool {
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let mut st = self.state.lock();
+        loop {
+            if st.incomplete.first().is_none_or(|first| *first >= mark) {
+                return true;
+            }
+            match deadline {
+                None => self.batch_completed.wait(&mut st),
+                Some(d) => {
+                    if self.batch_completed.wait_until(&mut st, d).timed_out() {
+                        return st.incomplete.first().is_none_or(|first| *first >= mark);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Number of batches not yet completed.
+    pub fn incomplete_count(&self) -> usize {
+        self.state.lock().incomplete.len()
+    }
+}

@@ -1,0 +1,415 @@
+//! The sender task: drains ready batches (full, lingered, flushed or retried) grouped by partition
+//! leader, writes Produce requests in order on each leader's connection, and handles responses:
+//! success completes the batch, retriable errors requeue it in creation order after
+//! retry_backoff, anything else (or an expired delivery_timeout) fails it.
+
+use std::collections::HashMap;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::sync::mpsc;
+
+use super::batch::{BatchOutcome, ProducerBatch};
+use super::Shared;
+use crate::error::Error;
+use crate::network::Connection;
+use crate::protocol::messages::{
+    InitProducerIdRequest, PartitionProduceData, ProduceRequest, ProduceResponse, TopicProduceData,
+};
+use crate::protocol::Message;
+
+const NOT_LEADER_OR_FOLLOWER: i16 = 6;
+const UNKNOWN_TOPIC_OR_PARTITION: i16 = 3;
+const LEADER_NOT_AVAILABLE: i16 = 5;
+const NOT_ENOUGH_REPLICAS: i16 = 19;
+const OUT_OF_ORDER_SEQUENCE_NUMBER: i16 = 45;
+const DUPLICATE_SEQUENCE_NUMBER: i16 = 46;
+const COORDINATOR_LOAD_IN_PROGRESS: i16 = 14;
+const CONCURRENT_TRANSACTIONS: i16 = 51;
+
+/// Most batches in flight per partition with idempotence (the broker keeps 5 sequence windows).
+const MAX_IN_FLIGHT_IDEMPOTENT: usize = 5;
+
+type BrokerQueue = mpsc::UnboundedSender<Vec<ProducerBatch>>;
+
+/// The sender's main loop.
+pub(crate) async fn run(shared: Arc<Shared>) {
+    let mut brokers: HashMap<i32, BrokerQueue> = HashMap::new();
+    loop {
+        let stopping = shared.stop.load(Ordering::Acquire);
+        if stopping && shared.acc.incomplete_count() == 0 {
+            break;
+        }
+        if shared.config.enable_idempotence && shared.producer_id.lock().0 < 0 && !stopping {
+            if let Err(e) = init_producer_id(&shared).await {
+                log::warn!("InitProducerId failed: {e}");
+                expire_batches(&shared, Instant::now());
+                sleep_or_wake(&shared, shared.config.client.retry_backoff).await;
+                continue;
+            }
+        }
+        // Metadata first: leaders decide where batches go.
+        let _ = tokio::time::timeout(shared.config.client.request_timeout, shared.client.ensure_metadata()).await;
+        let now = Instant::now();
+        expire_batches(&shared, now);
+        let (ready, next) = drain(&shared, now);
+        for (leader, batches) in ready {
+            let q = brokers.entry(leader).or_insert_with(|| spawn_broker_dispatcher(shared.clone(), leader));
+            if let Err(mpsc::error::SendError(batches)) = q.send(batches) {
+                let q2 = spawn_broker_dispatcher(shared.clone(), leader);
+                let _ = q2.send(batches);
+                brokers.insert(leader, q2);
+            }
+        }
+        if shared.stop.load(Ordering::Acquire) && shared.acc.incomplete_count() == 0 {
+            break;
+        }
+        let wait = next.map_or(Duration::from_millis(100), |t| t.saturating_duration_since(Instant::now()));
+        sleep_or_wake(&shared, wait.min(Duration::from_millis(100))).await;
+    }
+    shared.sender_exited.notify_waiters();
+}
+
+async fn sleep_or_wake(shared: &Shared, d: Duration) {
+    if d.is_zero() {
+        tokio::task::yield_now().await;
+        return;
+    }
+    let _ = tokio::time::timeout(d, shared.wake.notified()).await;
+}
+
+async fn init_producer_id(shared: &Shared) -> Result<(), Error> {
+    let req = InitProducerIdRequest {
+        transactional_id: None,
+        transaction_timeout_ms: i32::MAX,
+        producer_id: -1,
+        producer_epoch: -1,
+    };
+    let conn = shared.client.any_connection().await?;
+    let resp = conn.send(&req).await?;
+    match resp.error_code {
+        0 => {
+            *shared.producer_id.lock() = (resp.producer_id, resp.producer_epoch);
+            log::debug!("producer id {} epoch {}", resp.producer_id, resp.producer_epoch);
+            Ok(())
+        }
+        COORDINATOR_LOAD_IN_PROGRESS | CONCURRENT_TRANSACTIONS => Err(Error::broker(resp.error_code, "InitProducerId")),
+        code => Err(Error::broker(code, "InitProducerId")),
+    }
+}
+
+/// Fails queued (not in-flight) batches whose delivery_timeout has passed.
+fn expire_batches(shared: &Shared, now: Instant) {
+    let timeout = shared.config.delivery_timeout;
+    let mut expired = Vec::new();
+    {
+        let mut st = shared.acc.state.lock();
+        for (topic, tq) in st.topics.iter_mut() {
+            for (p, pq) in tq.partitions.iter_mut().enumerate() {
+                while pq.batches.front().is_some_and(|b| now.duration_since(b.created) >= timeout) {
+                    if let Some(b) = pq.batches.pop_front() {
+                        expired.push((topic.clone(), p, b));
+                    }
+                }
+            }
+        }
+    }
+    for (topic, p, b) in expired {
+        let msg = format!(
+            "Expiring {} record(s) for {topic}-{p}: {} ms has passed since batch creation",
+            b.record_count(),
+            now.duration_since(b.created).as_millis()
+        );
+        shared.acc.batch_done(&b, BatchOutcome::Failed(Error::Timeout(msg)));
+    }
+}
+
+/// Fails every queued batch (close without a successful flush).
+pub(crate) fn abort_queued(shared: &Shared, why: &str) {
+    let mut all = Vec::new();
+    {
+        let mut st = shared.acc.state.lock();
+        for tq in st.topics.values_mut() {
+            for pq in tq.partitions.iter_mut() {
+                all.extend(pq.batches.drain(..));
+            }
+        }
+    }
+    for b in all {
+        shared.acc.batch_done(&b, BatchOutcome::Failed(Error::Closed(why.to_string())));
+    }
+}
+
+/// Takes the batches that are ready to go, grouped by leader; returns them and the next instant
+/// at which a lingering batch becomes ready.
+fn drain(shared: &Shared, now: Instant) -> (HashMap<i32, Vec<ProducerBatch>>, Option<Instant>) {
+    let cfg = &shared.config;
+    let snapshot = shared.client.cluster();
+    let (pid, epoch) = *shared.producer_id.lock();
+    let idempotent = cfg.enable_idempotence && pid >= 0;
+    let per_partition_limit = if idempotent {
+        MAX_IN_FLIGHT_IDEMPOTENT.min(cfg.client.max_in_flight.max(1))
+    } else {
+        cfg.client.max_in_flight.max(1)
+    };
+    let mut out: HashMap<i32, Vec<ProducerBatch>> = HashMap::new();
+    let mut sizes: HashMap<i32, usize> = HashMap::new();
+    let mut next: Option<Instant> = None;
+    let mut missing_leader = false;
+    let mut st = shared.acc.state.lock();
+    let flush_before = st.flush_before;
+    let closing = st.closed;
+    for (topic, tq) in st.topics.iter_mut() {
+        for (p, pq) in tq.partitions.iter_mut().enumerate() {
+            let Some(front) = pq.batches.front() else { continue };
+            if front.builder.is_empty() || pq.in_flight >= per_partition_limit {
+                continue;
+            }
+            if let Some(t) = front.retry_at.filter(|t| *t > now) {
+                next = Some(next.map_or(t, |n| n.min(t)));
+                continue;
+            }
+            let linger_done = front.created + cfg.linger;
+            let ready = pq.batches.len() > 1
+                || front.builder.uncompressed_size() >= shared.acc.batch_size
+                || front.built.is_some()
+                || now >= linger_done
+                || front.id < flush_before
+                || closing;
+            if !ready {
+                next = Some(next.map_or(linger_done, |n| n.min(linger_done)));
+                continue;
+            }
+            let Some(leader) = snapshot.leader_for(topic, p as i32) else {
+                missing_leader = true;
+                continue;
+            };
+            let size = sizes.entry(leader).or_default();
+            let batch_bytes = front.builder.uncompressed_size() + 100;
+            if *size > 0 && *size + batch_bytes > cfg.max_request_size {
+                continue;
+            }
+            let Some(mut b) = pq.batches.pop_front() else { continue };
+            *size += batch_bytes;
+            if b.built.is_none() && idempotent {
+                b.base_sequence = pq.next_sequence;
+                pq.next_sequence = pq.next_sequence.wrapping_add(b.record_count()) & i32::MAX;
+            }
+            pq.in_flight += 1;
+            out.entry(leader).or_default().push(b);
+        }
+    }
+    drop(st);
+    if missing_leader {
+        shared.client.request_metadata_update();
+        let t = now + cfg.client.retry_backoff;
+        next = Some(next.map_or(t, |n| n.min(t)));
+    }
+    // Build (and compress) outside the accumulator lock.
+    let mut failed = Vec::new();
+    for batches in out.values_mut() {
+        let mut i = 0;
+        while i < batches.len() {
+            let b = &mut batches[i];
+            if b.built.is_none() {
+                let (p, e) = if idempotent { (pid, epoch) } else { (-1, -1) };
+                let seq = if idempotent { b.base_sequence } else { -1 };
+                match b.builder.build(p, e, seq, false) {
+                    Ok(bytes) => b.built = Some(bytes),
+                    Err(err) => {
+                        failed.push((batches.swap_remove(i), err.to_string()));
+                        continue;
+                    }
+                }
+            }
+            i += 1;
+        }
+    }
+    for (b, why) in failed {
+        finish_in_flight(shared, &b);
+        shared.acc.batch_done(&b, BatchOutcome::Failed(Error::Other(format!("cannot encode batch: {why}"))));
+    }
+    out.retain(|_, v| !v.is_empty());
+    (out, next)
+}
+
+fn finish_in_flight(shared: &Shared, b: &ProducerBatch) {
+    let mut st = shared.acc.state.lock();
+    if let Some(pq) = st.topics.get_mut(&*b.result.topic).and_then(|t| t.partitions.get_mut(b.result.partition as usize)) {
+        pq.in_flight = pq.in_flight.saturating_sub(1);
+    }
+}
+
+/// Puts a batch back at its place (creation order) at the head of its partition queue.
+fn requeue(shared: &Shared, mut b: ProducerBatch, backoff: Duration) {
+    b.attempts += 1;
+    b.retry_at = Some(Instant::now() + backoff);
+    let mut st = shared.acc.state.lock();
+    if let Some(pq) = st.topics.get_mut(&*b.result.topic).and_then(|t| t.partitions.get_mut(b.result.partition as usize)) {
+        pq.in_flight = pq.in_flight.saturating_sub(1);
+        let pos = pq.batches.iter().position(|x| x.id > b.id).unwrap_or(pq.batches.len());
+        pq.batches.insert(pos, b);
+    }
+}
+
+fn spawn_broker_dispatcher(shared: Arc<Shared>, leader: i32) -> BrokerQueue {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Vec<ProducerBatch>>();
+    tokio::spawn(async move {
+        while let Some(batches) = rx.recv().await {
+            dispatch(&shared, leader, batches).await;
+        }
+    });
+    tx
+}
+
+/// Writes one Produce request for `batches` to `leader` and spawns the wait for its response.
+async fn dispatch(shared: &Arc<Shared>, leader: i32, batches: Vec<ProducerBatch>) {
+    let conn = match shared.client.connection(leader).await {
+        Ok(c) => c,
+        Err(e) => {
+            shared.client.request_metadata_update();
+            for b in batches {
+                handle_error(shared, b, e.clone(), true);
+            }
+            shared.wake.notify_one();
+            return;
+        }
+    };
+    let cfg = &shared.config;
+    let mut topics: Vec<TopicProduceData> = Vec::new();
+    for b in &batches {
+        let data = PartitionProduceData { index: b.result.partition, records: b.built.clone() };
+        match topics.iter_mut().find(|t| *t.name == *b.result.topic) {
+            Some(t) => t.partition_data.push(data),
+            None => topics.push(TopicProduceData { name: b.result.topic.to_string(), partition_data: vec![data] }),
+        }
+    }
+    let req = ProduceRequest {
+        transactional_id: None,
+        acks: cfg.acks,
+        timeout_ms: i32::try_from(cfg.client.request_timeout.as_millis()).unwrap_or(i32::MAX),
+        topic_data: topics,
+    };
+    let version = match conn.version_for::<ProduceRequest>() {
+        Ok(v) => v,
+        Err(e) => {
+            for b in batches {
+                handle_error(shared, b, e.clone(), false);
+            }
+            return;
+        }
+    };
+    if cfg.acks == 0 {
+        let r = conn.send_no_response(&req, version).await;
+        for b in batches {
+            match &r {
+                Ok(()) => {
+                    finish_in_flight(shared, &b);
+                    shared.acc.batch_done(
+                        &b,
+                        BatchOutcome::Delivered { base_offset: -1, log_append_time: -1, log_start_offset: -1 },
+                    );
+                }
+                Err(e) => handle_error(shared, b, e.clone(), true),
+            }
+        }
+        shared.wake.notify_one();
+        return;
+    }
+    match conn.submit(&req, version).await {
+        Ok(reply) => {
+            let shared = shared.clone();
+            tokio::spawn(async move {
+                let resp = reply.await.and_then(|mut body| {
+                    ProduceResponse::decode(&mut body, version).map_err(Error::from)
+                });
+                handle_response(&shared, &conn, batches, resp);
+                shared.wake.notify_one();
+            });
+        }
+        Err(e) => {
+            for b in batches {
+                handle_error(shared, b, e.clone(), true);
+            }
+            shared.wake.notify_one();
+        }
+    }
+}
+
+fn handle_response(
+    shared: &Shared,
+    conn: &Arc<Connection>,
+    batches: Vec<ProducerBatch>,
+    resp: Result<ProduceResponse, Error>,
+) {
+    let resp = match resp {
+        Ok(r) => r,
+        Err(e) => {
+            conn.close();
+            for b in batches {
+                handle_error(shared, b, e.clone(), true);
+            }
+            return;
+        }
+    };
+    for b in batches {
+        let part = resp
+            .responses
+            .iter()
+            .find(|t| *t.name == *b.result.topic)
+            .and_then(|t| t.partition_responses.iter().find(|p| p.index == b.result.partition));
+        let Some(part) = part else {
+            handle_error(shared, b, Error::Other("partition missing from Produce response".into()), true);
+            continue;
+        };
+        match part.error_code {
+            0 => {
+                finish_in_flight(shared, &b);
+                shared.acc.batch_done(
+                    &b,
+                    BatchOutcome::Delivered {
+                        base_offset: part.base_offset,
+                        log_append_time: part.log_append_time_ms,
+                        log_start_offset: part.log_start_offset,
+                    },
+                );
+            }
+            DUPLICATE_SEQUENCE_NUMBER => {
+                // Already written by an earlier attempt whose response was lost.
+                finish_in_flight(shared, &b);
+                shared.acc.batch_done(
+                    &b,
+                    BatchOutcome::Delivered { base_offset: -1, log_append_time: -1, log_start_offset: -1 },
+                );
+            }
+            code => {
+                let msg = part.error_message.clone().unwrap_or_default();
+                if matches!(code, NOT_LEADER_OR_FOLLOWER | UNKNOWN_TOPIC_OR_PARTITION | LEADER_NOT_AVAILABLE) {
+                    shared.client.request_metadata_update();
+                }
+                let retriable = crate::protocol::error_code::is_retriable(code)
+                    || code == OUT_OF_ORDER_SEQUENCE_NUMBER
+                    || code == NOT_ENOUGH_REPLICAS;
+                handle_error(shared, b, Error::broker(code, msg), retriable);
+            }
+        }
+    }
+}
+
+/// Retries `b` if allowed (retriable, attempts left, delivery_timeout not passed), else fails it.
+fn handle_error(shared: &Shared, b: ProducerBatch, err: Error, retriable: bool) {
+    let cfg = &shared.config;
+    let can_retry = retriable
+        && b.attempts < cfg.retries
+        && b.created.elapsed() < cfg.delivery_timeout
+        && !shared.stop.load(Ordering::Acquire);
+    if can_retry {
+        log::debug!("retrying batch for {}-{}: {err}", b.result.topic, b.result.partition);
+        requeue(shared, b, cfg.client.retry_backoff);
+        shared.wake.notify_one();
+    } else {
+        finish_in_flight(shared, &b);
+        shared.acc.batch_done(&b, BatchOutcome::Failed(err));
+    }
+}
