@@ -3,13 +3,47 @@
 //! [`Request`](crate::protocol::Request) for the request.
 
 pub mod api_versions;
+pub mod init_producer_id;
+pub mod metadata;
+pub mod produce;
 
 pub use api_versions::{ApiVersionRange, ApiVersionsRequest, ApiVersionsResponse};
+pub use init_producer_id::{InitProducerIdRequest, InitProducerIdResponse};
+pub use metadata::{
+    MetadataRequest, MetadataRequestTopic, MetadataResponse, MetadataResponseBroker,
+    MetadataResponsePartition, MetadataResponseTopic,
+};
+pub use produce::{
+    BatchIndexAndErrorMessage, PartitionProduceData, PartitionProduceResponse, ProduceRequest,
+    ProduceResponse, TopicProduceData, TopicProduceResponse,
+};
+
+use bytes::{Bytes, BytesMut};
+
+use crate::protocol::primitives::{get_tagged_fields, put_empty_tagged_fields, DecodeResult};
+
+/// Writes an empty tagged-field section when `flexible`.
+#[inline]
+pub(crate) fn put_tags(buf: &mut BytesMut, flexible: bool) {
+    if flexible {
+        put_empty_tagged_fields(buf);
+    }
+}
+
+/// Reads and discards a tagged-field section when `flexible` (no tag we skip is needed by a client).
+#[inline]
+pub(crate) fn skip_tags(buf: &mut Bytes, flexible: bool) -> DecodeResult<()> {
+    if flexible {
+        get_tagged_fields(buf)?;
+    }
+    Ok(())
+}
 
 #[cfg(test)]
 pub(crate) mod test_util {
     use crate::protocol::Message;
-    use bytes::BytesMut;
+    use bytes::{Bytes, BytesMut};
+    use proptest::prelude::*;
 
     /// Encodes `msg` at `version`, decodes it back and checks equality and full consumption.
     pub fn roundtrip<M: Message + PartialEq + std::fmt::Debug>(msg: &M, version: i16) {
@@ -19,5 +53,47 @@ pub(crate) mod test_util {
         let back = M::decode(&mut r, version).expect("decode");
         assert_eq!(&back, msg, "version {version}");
         assert!(r.is_empty(), "{} trailing bytes at version {version}", r.len());
+    }
+
+    /// Encodes `msg` at `version`; every strict prefix must fail to decode, never panic.
+    pub fn truncations<M: Message + std::fmt::Debug>(msg: &M, version: i16) {
+        let mut b = BytesMut::new();
+        msg.encode(&mut b, version).expect("encode");
+        let full = b.freeze();
+        for n in 0..full.len() {
+            let mut p = full.slice(..n);
+            assert!(
+                M::decode(&mut p, version).is_err(),
+                "prefix {n} of {} decoded at v{version}",
+                full.len()
+            );
+        }
+    }
+
+    /// Encodes `msg` at `version` and returns the bytes.
+    pub fn encoded<M: Message>(msg: &M, version: i16) -> Vec<u8> {
+        let mut b = BytesMut::new();
+        msg.encode(&mut b, version).expect("encode");
+        b.to_vec()
+    }
+
+    pub fn string() -> impl Strategy<Value = String> {
+        "[a-zA-Z0-9._-]{0,12}"
+    }
+
+    pub fn opt_string() -> impl Strategy<Value = Option<String>> {
+        proptest::option::of(string())
+    }
+
+    pub fn uuid() -> impl Strategy<Value = [u8; 16]> {
+        any::<[u8; 16]>()
+    }
+
+    pub fn opt_bytes() -> impl Strategy<Value = Option<Bytes>> {
+        proptest::option::of(proptest::collection::vec(any::<u8>(), 0..48).prop_map(Bytes::from))
+    }
+
+    pub fn vec<T: std::fmt::Debug>(s: impl Strategy<Value = T>, max: usize) -> impl Strategy<Value = Vec<T>> {
+        proptest::collection::vec(s, 0..=max)
     }
 }
