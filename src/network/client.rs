@@ -163,7 +163,12 @@ impl Client {
                 return Ok(c.clone());
             }
         }
-        let wait = self.backoff.lock().get(addr).and_then(|b| b.next_attempt).map(|t| t.saturating_duration_since(Instant::now()));
+        let wait = self
+            .backoff
+            .lock()
+            .get(addr)
+            .and_then(|b| b.next_attempt)
+            .map(|t| t.saturating_duration_since(Instant::now()));
         if let Some(w) = wait.filter(|w| !w.is_zero()) {
             tokio::time::sleep(w).await;
         }
@@ -269,7 +274,11 @@ impl Client {
     pub async fn fetch_metadata(&self, topics: Option<Vec<String>>) -> Result<Arc<ClusterSnapshot>> {
         let conn = self.any_connection().await?;
         let req = MetadataRequest {
-            topics: topics.map(|ts| ts.into_iter().map(|name| MetadataRequestTopic { topic_id: [0; 16], name: Some(name) }).collect()),
+            topics: topics.map(|ts| {
+                ts.into_iter()
+                    .map(|name| MetadataRequestTopic { topic_id: [0; 16], name: Some(name) })
+                    .collect()
+            }),
             allow_auto_topic_creation: self.config.allow_auto_create_topics,
             include_cluster_authorized_operations: false,
             include_topic_authorized_operations: false,
@@ -321,7 +330,13 @@ impl Client {
             partitions.sort_by_key(|p| p.partition);
             snap.topics.insert(
                 name.clone(),
-                Arc::new(TopicInfo { name, error_code: t.error_code, is_internal: t.is_internal, topic_id: t.topic_id, partitions }),
+                Arc::new(TopicInfo {
+                    name,
+                    error_code: t.error_code,
+                    is_internal: t.is_internal,
+                    topic_id: t.topic_id,
+                    partitions,
+                }),
             );
         }
         snap.updated = Some(Instant::now());

@@ -188,7 +188,11 @@ impl Connection {
     }
 
     async fn acquire(&self) -> Result<OwnedSemaphorePermit> {
-        self.in_flight.clone().acquire_owned().await.map_err(|_| Error::Connection("connection closed".into()))
+        self.in_flight
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Error::Connection("connection closed".into()))
     }
 
     /// Writes `req` (waiting for an in-flight slot) and returns a future for its response body.
@@ -239,15 +243,20 @@ impl Connection {
         };
         let mut resp: ApiVersionsResponse = {
             let mut body = self.request_raw::<ApiVersionsRequest>(&req, 3, true).await?;
-            ApiVersionsResponse::decode(&mut body.clone(), 3).or_else(|_| ApiVersionsResponse::decode(&mut body, 0))?
+            ApiVersionsResponse::decode(&mut body.clone(), 3)
+                .or_else(|_| ApiVersionsResponse::decode(&mut body, 0))?
         };
         if resp.error_code == UNSUPPORTED_VERSION {
             // The broker answered in v0 with the versions it knows; retry with v0 as Java does.
-            let mut body = self.request_raw::<ApiVersionsRequest>(&ApiVersionsRequest::default(), 0, true).await?;
+            let mut body =
+                self.request_raw::<ApiVersionsRequest>(&ApiVersionsRequest::default(), 0, true).await?;
             resp = ApiVersionsResponse::decode(&mut body, 0)?;
         }
         if resp.error_code != 0 {
-            return Err(Error::broker(resp.error_code, format!("ApiVersions failed: {}", error_code::name(resp.error_code))));
+            return Err(Error::broker(
+                resp.error_code,
+                format!("ApiVersions failed: {}", error_code::name(resp.error_code)),
+            ));
         }
         Ok(resp.api_keys.iter().map(|k| (k.api_key, (k.min_version, k.max_version))).collect())
     }
@@ -333,7 +342,10 @@ async fn read_loop(mut rd: OwnedReadHalf, queue: Arc<Mutex<VecDeque<Pending>>>, 
         };
         if header.correlation_id != p.correlation_id {
             let _ = p.reply.send(Err(Error::Connection("correlation id mismatch".into())));
-            break format!("correlation id mismatch: expected {}, got {}", p.correlation_id, header.correlation_id);
+            break format!(
+                "correlation id mismatch: expected {}, got {}",
+                p.correlation_id, header.correlation_id
+            );
         }
         let _ = p.reply.send(Ok(body));
         if dead.load(Ordering::Acquire) && queue.lock().is_empty() {
@@ -344,4 +356,3 @@ async fn read_loop(mut rd: OwnedReadHalf, queue: Arc<Mutex<VecDeque<Pending>>>, 
     dead.store(true, Ordering::Release);
     fail_all(&queue, &why);
 }
-

@@ -184,7 +184,13 @@ impl Producer {
         self.append_reserved(&info, partition, rec, size).map_err(Err)
     }
 
-    fn append_reserved(&self, info: &TopicInfo, partition: i32, rec: &RecordRef<'_>, size: usize) -> Result<Appended> {
+    fn append_reserved(
+        &self,
+        info: &TopicInfo,
+        partition: i32,
+        rec: &RecordRef<'_>,
+        size: usize,
+    ) -> Result<Appended> {
         match self.shared.acc.append(&info.name, info.partitions.len(), partition, rec, size) {
             Ok(a) => {
                 if a.wake_sender {
@@ -200,7 +206,12 @@ impl Producer {
     }
 
     /// Appends, blocking this thread up to max_block for metadata and buffer memory.
-    pub fn send_blocking(&self, topic: &str, partition: Option<i32>, rec: &RecordRef<'_>) -> Result<Appended> {
+    pub fn send_blocking(
+        &self,
+        topic: &str,
+        partition: Option<i32>,
+        rec: &RecordRef<'_>,
+    ) -> Result<Appended> {
         if self.closed.load(Ordering::Acquire) {
             return Err(Error::Closed("KafkaProducer already closed!".into()));
         }

@@ -50,7 +50,8 @@ pub(crate) async fn run(shared: Arc<Shared>) {
             }
         }
         // Metadata first: leaders decide where batches go.
-        let _ = tokio::time::timeout(shared.config.client.request_timeout, shared.client.ensure_metadata()).await;
+        let _ =
+            tokio::time::timeout(shared.config.client.request_timeout, shared.client.ensure_metadata()).await;
         let now = Instant::now();
         expire_batches(&shared, now);
         let (ready, next) = drain(&shared, now);
@@ -94,7 +95,9 @@ async fn init_producer_id(shared: &Shared) -> Result<(), Error> {
             log::debug!("producer id {} epoch {}", resp.producer_id, resp.producer_epoch);
             Ok(())
         }
-        COORDINATOR_LOAD_IN_PROGRESS | CONCURRENT_TRANSACTIONS => Err(Error::broker(resp.error_code, "InitProducerId")),
+        COORDINATOR_LOAD_IN_PROGRESS | CONCURRENT_TRANSACTIONS => {
+            Err(Error::broker(resp.error_code, "InitProducerId"))
+        }
         code => Err(Error::broker(code, "InitProducerId")),
     }
 }
@@ -236,7 +239,9 @@ fn drain(shared: &Shared, now: Instant) -> (HashMap<i32, Vec<ProducerBatch>>, Op
 
 fn finish_in_flight(shared: &Shared, b: &ProducerBatch) {
     let mut st = shared.acc.state.lock();
-    if let Some(pq) = st.topics.get_mut(&*b.result.topic).and_then(|t| t.partitions.get_mut(b.result.partition as usize)) {
+    if let Some(pq) =
+        st.topics.get_mut(&*b.result.topic).and_then(|t| t.partitions.get_mut(b.result.partition as usize))
+    {
         pq.in_flight = pq.in_flight.saturating_sub(1);
     }
 }
@@ -246,7 +251,9 @@ fn requeue(shared: &Shared, mut b: ProducerBatch, backoff: Duration) {
     b.attempts += 1;
     b.retry_at = Some(Instant::now() + backoff);
     let mut st = shared.acc.state.lock();
-    if let Some(pq) = st.topics.get_mut(&*b.result.topic).and_then(|t| t.partitions.get_mut(b.result.partition as usize)) {
+    if let Some(pq) =
+        st.topics.get_mut(&*b.result.topic).and_then(|t| t.partitions.get_mut(b.result.partition as usize))
+    {
         pq.in_flight = pq.in_flight.saturating_sub(1);
         let pos = pq.batches.iter().position(|x| x.id > b.id).unwrap_or(pq.batches.len());
         pq.batches.insert(pos, b);
@@ -282,7 +289,9 @@ async fn dispatch(shared: &Arc<Shared>, leader: i32, batches: Vec<ProducerBatch>
         let data = PartitionProduceData { index: b.result.partition, records: b.built.clone() };
         match topics.iter_mut().find(|t| *t.name == *b.result.topic) {
             Some(t) => t.partition_data.push(data),
-            None => topics.push(TopicProduceData { name: b.result.topic.to_string(), partition_data: vec![data] }),
+            None => {
+                topics.push(TopicProduceData { name: b.result.topic.to_string(), partition_data: vec![data] })
+            }
         }
     }
     let req = ProduceRequest {
@@ -308,7 +317,11 @@ async fn dispatch(shared: &Arc<Shared>, leader: i32, batches: Vec<ProducerBatch>
                     finish_in_flight(shared, &b);
                     shared.acc.batch_done(
                         &b,
-                        BatchOutcome::Delivered { base_offset: -1, log_append_time: -1, log_start_offset: -1 },
+                        BatchOutcome::Delivered {
+                            base_offset: -1,
+                            log_append_time: -1,
+                            log_start_offset: -1,
+                        },
                     );
                 }
                 Err(e) => handle_error(shared, b, e.clone(), true),
@@ -321,9 +334,9 @@ async fn dispatch(shared: &Arc<Shared>, leader: i32, batches: Vec<ProducerBatch>
         Ok(reply) => {
             let shared = shared.clone();
             tokio::spawn(async move {
-                let resp = reply.await.and_then(|mut body| {
-                    ProduceResponse::decode(&mut body, version).map_err(Error::from)
-                });
+                let resp = reply
+                    .await
+                    .and_then(|mut body| ProduceResponse::decode(&mut body, version).map_err(Error::from));
                 handle_response(&shared, &conn, batches, resp);
                 shared.wake.notify_one();
             });
@@ -385,7 +398,8 @@ fn handle_response(
             }
             code => {
                 let msg = part.error_message.clone().unwrap_or_default();
-                if matches!(code, NOT_LEADER_OR_FOLLOWER | UNKNOWN_TOPIC_OR_PARTITION | LEADER_NOT_AVAILABLE) {
+                if matches!(code, NOT_LEADER_OR_FOLLOWER | UNKNOWN_TOPIC_OR_PARTITION | LEADER_NOT_AVAILABLE)
+                {
                     shared.client.request_metadata_update();
                 }
                 let retriable = crate::protocol::error_code::is_retriable(code)

@@ -1,0 +1,265 @@
+//! `kafka._native.Producer`: the core of `kafka.KafkaProducer`.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use parking_lot::Mutex;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+
+use super::config::{client_config, get, millis};
+use super::errors::{to_pyerr, IntoPyResult};
+use super::future::{CallbackQueue, FutureRecordMetadata};
+use crate::compression::Compression;
+use crate::error::Error;
+use crate::producer::{now_ms, Appended, Producer, ProducerConfig, RecordRef, WouldBlock};
+
+/// Key/value bytes borrowed from a Python `bytes` (zero-copy) or copied from another buffer.
+enum Data<'py> {
+    Borrowed(Bound<'py, PyBytes>),
+    Owned(Vec<u8>),
+}
+
+impl Data<'_> {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Data::Borrowed(b) => b.as_bytes(),
+            Data::Owned(v) => v,
+        }
+    }
+}
+
+fn data<'py>(obj: Option<&Bound<'py, PyAny>>, what: &str) -> PyResult<Option<Data<'py>>> {
+    match obj {
+        None => Ok(None),
+        Some(o) if o.is_none() => Ok(None),
+        Some(o) => {
+            if let Ok(b) = o.cast::<PyBytes>() {
+                return Ok(Some(Data::Borrowed(b.clone())));
+            }
+            match o.extract::<Vec<u8>>() {
+                Ok(v) if !o.is_instance_of::<PyString>() => Ok(Some(Data::Owned(v))),
+                _ => {
+                    let b = o.py().import("builtins")?.getattr("bytes")?.call1((o,)).map_err(|_| {
+                        pyo3::exceptions::PyTypeError::new_err(format!(
+                            "Unsupported type for serialized {what}"
+                        ))
+                    })?;
+                    Ok(Some(Data::Owned(b.cast::<PyBytes>()?.as_bytes().to_vec())))
+                }
+            }
+        }
+    }
+}
+
+/// The producer core: batching, partitioning and delivery run in Rust; `send()` only copies the
+/// record into the open batch.
+#[pyclass(module = "kafka._native", name = "Producer", frozen)]
+pub struct PyProducer {
+    inner: Producer,
+    queue: CallbackQueue,
+    receiver: Mutex<Option<Receiver<Py<FutureRecordMetadata>>>>,
+    closed: AtomicBool,
+    /// The last topic object seen and its string, so a repeated topic costs a pointer compare.
+    last_topic: Mutex<Option<(Py<PyString>, String)>>,
+}
+
+impl PyProducer {
+    fn topic_str(&self, topic: &Bound<'_, PyString>) -> PyResult<String> {
+        let mut g = self.last_topic.lock();
+        if let Some((obj, s)) = g.as_ref() {
+            if obj.as_ptr() == topic.as_ptr() {
+                return Ok(s.clone());
+            }
+        }
+        let s = topic.to_cow()?.into_owned();
+        *g = Some((topic.clone().unbind(), s.clone()));
+        Ok(s)
+    }
+}
+
+#[pymethods]
+impl PyProducer {
+    #[new]
+    fn new(config: &Bound<'_, PyDict>) -> PyResult<Self> {
+        let d = ProducerConfig::default();
+        let compression = match get::<Option<String>>(config, "compression_type", None)? {
+            None => Compression::None,
+            Some(name) => Compression::from_name(&name).map_err(|_| {
+                pyo3::exceptions::PyValueError::new_err(format!("Not supported codec: {name}"))
+            })?,
+        };
+        let cfg = ProducerConfig {
+            client: client_config(config)?,
+            acks: get(config, "acks", d.acks)?,
+            compression,
+            retries: get::<i64>(config, "retries", i64::from(i32::MAX))?.clamp(0, i64::from(u32::MAX)) as u32,
+            batch_size: get(config, "batch_size", d.batch_size)?,
+            linger: millis(config, "linger_ms", 5)?,
+            buffer_memory: get(config, "buffer_memory", d.buffer_memory)?,
+            max_block: millis(config, "max_block_ms", 60_000)?,
+            max_request_size: get(config, "max_request_size", d.max_request_size)?,
+            delivery_timeout: millis(config, "delivery_timeout_ms", 120_000)?,
+            enable_idempotence: get(config, "enable_idempotence", d.enable_idempotence)?,
+        };
+        let (tx, rx) = channel();
+        let inner = Producer::new(cfg).map_err(|e| Python::attach(|py| to_pyerr(py, e)))?;
+        Ok(Self {
+            inner,
+            queue: Arc::new(Mutex::new(tx)),
+            receiver: Mutex::new(Some(rx)),
+            closed: AtomicBool::new(false),
+            last_topic: Mutex::new(None),
+        })
+    }
+
+    /// Appends one serialized record; returns its `FutureRecordMetadata`. Waits (GIL released) up
+    /// to max_block_ms for metadata or buffer memory.
+    #[pyo3(signature = (topic, partition, key, value, headers=None, timestamp_ms=None))]
+    #[allow(clippy::too_many_arguments)] // mirrors kafka-python's send() signature
+    fn send(
+        &self,
+        py: Python<'_>,
+        topic: &Bound<'_, PyString>,
+        partition: Option<i32>,
+        key: Option<&Bound<'_, PyAny>>,
+        value: Option<&Bound<'_, PyAny>>,
+        headers: Option<&Bound<'_, PyAny>>,
+        timestamp_ms: Option<i64>,
+    ) -> PyResult<Py<FutureRecordMetadata>> {
+        let topic = self.topic_str(topic)?;
+        let key = data(key, "key")?;
+        let value = data(value, "value")?;
+        let mut owned_headers: Vec<(String, Option<Vec<u8>>)> = Vec::new();
+        if let Some(h) = headers.filter(|h| !h.is_none()) {
+            for item in h.try_iter()? {
+                let (k, v): (String, Option<Vec<u8>>) = item?.extract()?;
+                owned_headers.push((k, v));
+            }
+        }
+        let hdrs: Vec<(&str, Option<&[u8]>)> =
+            owned_headers.iter().map(|(k, v)| (k.as_str(), v.as_deref())).collect();
+        let timestamp = timestamp_ms.unwrap_or_else(now_ms);
+        let key_slice = key.as_ref().map(Data::as_slice);
+        let value_slice = value.as_ref().map(Data::as_slice);
+        let rec = RecordRef { timestamp_ms: timestamp, key: key_slice, value: value_slice, headers: &hdrs };
+        let sizes = (
+            key_slice.map_or(-1, |k| k.len() as i32),
+            value_slice.map_or(-1, |v| v.len() as i32),
+            if hdrs.is_empty() {
+                -1
+            } else {
+                hdrs.iter().map(|(k, v)| k.len() + v.map_or(0, <[u8]>::len)).sum::<usize>() as i32
+            },
+        );
+        let appended: Result<Appended, Error> = match self.inner.try_send(&topic, partition, &rec) {
+            Ok(a) => Ok(a),
+            Err(Err(e)) => Err(e),
+            Err(Ok(WouldBlock::Metadata | WouldBlock::Memory)) => {
+                let inner = &self.inner;
+                py.detach(|| inner.send_blocking(&topic, partition, &rec))
+            }
+        };
+        let fut = match appended {
+            Ok(a) => FutureRecordMetadata::pending(a.result, a.index, timestamp, sizes, self.queue.clone()),
+            // kafka-python hands broker-side errors back through the future, not as a raise.
+            Err(e @ Error::MessageSizeTooLarge(_)) => FutureRecordMetadata::new_failed(py, to_pyerr(py, e)),
+            Err(e) => return Err(to_pyerr(py, e)),
+        };
+        Py::new(py, fut)
+    }
+
+    /// Partition ids of `topic` (waits up to max_block_ms for metadata).
+    fn partitions_for<'py>(&self, py: Python<'py>, topic: String) -> PyResult<Bound<'py, PyList>> {
+        let inner = &self.inner;
+        let parts = py.detach(|| inner.partitions_for(&topic)).py_err(py)?;
+        PyList::new(py, parts)
+    }
+
+    /// Partition ids of `topic` that currently have a leader (from cached metadata).
+    fn available_partitions_for<'py>(&self, py: Python<'py>, topic: String) -> PyResult<Bound<'py, PyList>> {
+        let parts = self.inner.cached_topic(&topic).map(|t| t.available_partitions()).unwrap_or_default();
+        PyList::new(py, parts)
+    }
+
+    /// Sends everything buffered and waits for completion; KafkaTimeoutError after `timeout_s`.
+    #[pyo3(signature = (timeout_s=None))]
+    fn flush(&self, py: Python<'_>, timeout_s: Option<f64>) -> PyResult<()> {
+        let deadline = timeout_s.map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0)));
+        loop {
+            let slice = match deadline {
+                Some(d) => {
+                    let left = d.saturating_duration_since(Instant::now());
+                    if left.is_zero() {
+                        return Err(to_pyerr(
+                            py,
+                            Error::Timeout(format!(
+                                "Timeout after waiting for {} secs.",
+                                timeout_s.unwrap_or_default()
+                            )),
+                        ));
+                    }
+                    left.min(Duration::from_millis(100))
+                }
+                None => Duration::from_millis(100),
+            };
+            let inner = &self.inner;
+            if py.detach(|| inner.flush(Some(slice))) {
+                return Ok(());
+            }
+            py.check_signals()?;
+        }
+    }
+
+    /// Flushes within `timeout_s` (None: wait for everything), fails what is left, disconnects.
+    #[pyo3(signature = (timeout_s=None))]
+    fn close(&self, py: Python<'_>, timeout_s: Option<f64>) {
+        let inner = &self.inner;
+        py.detach(|| inner.close(timeout_s.map(|t| Duration::from_secs_f64(t.max(0.0)))));
+        self.closed.store(true, Ordering::Release);
+    }
+
+    fn bootstrap_connected(&self) -> bool {
+        self.inner.client().bootstrap_connected()
+    }
+
+    fn metrics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let (used, incomplete) = self.inner.stats();
+        let d = PyDict::new(py);
+        d.set_item("buffer-total-bytes", self.inner.config().buffer_memory)?;
+        d.set_item("buffer-available-bytes", self.inner.config().buffer_memory.saturating_sub(used))?;
+        d.set_item("incomplete-batches", incomplete)?;
+        Ok(d)
+    }
+
+    /// Runs callbacks of futures as they complete until the producer is closed. Meant to be the
+    /// target of one Python thread (KafkaProducer starts it); the GIL is released while waiting.
+    fn run_callbacks(&self, py: Python<'_>) -> PyResult<()> {
+        let Some(mut rx) = self.receiver.lock().take() else {
+            return Err(pyo3::exceptions::PyRuntimeError::new_err("callback thread already running"));
+        };
+        loop {
+            let (back, got) = py.detach(move || {
+                let r = rx.recv_timeout(Duration::from_millis(100));
+                (rx, r)
+            });
+            rx = back;
+            match got {
+                Ok(fut) => {
+                    fut.get().fire(py);
+                    while let Ok(more) = rx.try_recv() {
+                        more.get().fire(py);
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if self.closed.load(Ordering::Acquire) {
+                        return Ok(());
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+        }
+    }
+}
