@@ -374,3 +374,383 @@ impl PartitionAssignor for StickyAssignor {
         Some(data.encode())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::*;
+    use super::*;
+    use proptest::prelude::*;
+    use proptest::test_runner::TestCaseError;
+
+    /// `m` reporting `prev`'s share of `member` as its previous assignment in `generation`.
+    fn with_prev(m: MemberSubscription, prev: &Assignment, generation: i32) -> MemberSubscription {
+        let current = prev.get(&m.member_id).cloned().unwrap_or_default();
+        match StickyAssignor.subscription_user_data(&current, generation) {
+            Some(data) => m.with_user_data(data),
+            None => m,
+        }
+    }
+
+    /// No member holds a partition that a member with two or more fewer partitions could take.
+    fn check_balanced(members: &[MemberSubscription], a: &Assignment) -> Result<(), TestCaseError> {
+        let c = counts(a);
+        for (owner_id, ts) in a {
+            for t in ts.keys() {
+                for other in members.iter().filter(|m| m.topics.contains(t) && &m.member_id != owner_id) {
+                    prop_assert!(
+                        c[owner_id] <= c[&other.member_id] + 1,
+                        "{} ({}) could give {} to {} ({})",
+                        owner_id,
+                        c[owner_id],
+                        t,
+                        other.member_id,
+                        c[&other.member_id]
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn check_uniform_balanced(a: &Assignment) -> Result<(), TestCaseError> {
+        let c = counts(a);
+        let (min, max) = (c.values().min(), c.values().max());
+        prop_assert!(max.zip(min).is_none_or(|(max, min)| max - min <= 1), "unbalanced {:?}", c);
+        Ok(())
+    }
+
+    const ALL4: [&str; 4] = ["t0", "t1", "t2", "t3"];
+
+    #[test]
+    fn user_data_wire_format() {
+        let d = StickyAssignorUserData {
+            previous_assignment: vec![("t".into(), vec![0, 1])],
+            generation: Some(5),
+        };
+        let bytes = d.encode();
+        let expected: &[u8] = &[0, 0, 0, 1, 0, 1, b't', 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 5];
+        assert_eq!(&bytes[..], expected);
+        assert_eq!(StickyAssignorUserData::decode(&bytes), Ok(d.clone()));
+
+        // v0: no generation
+        let v0 = StickyAssignorUserData { generation: None, ..d };
+        assert_eq!(&v0.encode()[..], &expected[..expected.len() - 4]);
+        assert_eq!(StickyAssignorUserData::decode(&expected[..expected.len() - 4]), Ok(v0));
+        // trailing bytes after v1 are ignored, as Java does
+        let mut long = expected.to_vec();
+        long.extend_from_slice(&[9, 9]);
+        assert_eq!(StickyAssignorUserData::decode(&long).map(|d| d.generation), Ok(Some(5)));
+    }
+
+    #[test]
+    fn user_data_errors() {
+        assert_eq!(StickyAssignorUserData::decode(&[]), Err(UserDataError::Truncated));
+        assert_eq!(StickyAssignorUserData::decode(&[0, 0, 0]), Err(UserDataError::Truncated));
+        assert_eq!(
+            StickyAssignorUserData::decode(&[0xff, 0xff, 0xff, 0xff]),
+            Err(UserDataError::NegativeLength(-1))
+        );
+        // a huge count is rejected before allocating
+        assert_eq!(StickyAssignorUserData::decode(&[0x7f, 0xff, 0xff, 0xff]), Err(UserDataError::Truncated));
+        assert_eq!(
+            StickyAssignorUserData::decode(&[0, 0, 0, 1, 0xff, 0xfe, 0, 0, 0, 0]),
+            Err(UserDataError::NegativeLength(-2))
+        );
+        assert_eq!(
+            StickyAssignorUserData::decode(&[0, 0, 0, 1, 0, 1, 0xff, 0, 0, 0, 0]),
+            Err(UserDataError::InvalidUtf8)
+        );
+        // an empty v0 assignment
+        assert_eq!(StickyAssignorUserData::decode(&[0, 0, 0, 0]), Ok(StickyAssignorUserData::default()));
+    }
+
+    #[test]
+    fn no_user_data_before_the_first_assignment() {
+        assert_eq!(StickyAssignor.subscription_user_data(&BTreeMap::new(), DEFAULT_GENERATION), None);
+        let data = StickyAssignor.subscription_user_data(&BTreeMap::new(), 3).expect("user data");
+        assert_eq!(
+            StickyAssignorUserData::decode(&data),
+            Ok(StickyAssignorUserData { previous_assignment: vec![], generation: Some(3) })
+        );
+    }
+
+    #[test]
+    fn java_doc_example_1() {
+        // Fresh: like round robin. Then C1 leaves and only its partitions move.
+        let topics = topics(&[("t0", 2), ("t1", 2), ("t2", 2), ("t3", 2)]);
+        let members: Vec<_> = ["C0", "C1", "C2"].map(|id| MemberSubscription::new(id, ALL4)).into();
+        let first = StickyAssignor.assign(&topics, &members);
+        assert_eq!(
+            first,
+            expect(&[
+                ("C0", &[("t0", &[0]), ("t1", &[1]), ("t3", &[0])]),
+                ("C1", &[("t0", &[1]), ("t2", &[0]), ("t3", &[1])]),
+                ("C2", &[("t1", &[0]), ("t2", &[1])]),
+            ])
+        );
+        let members = [
+            with_prev(MemberSubscription::new("C0", ALL4), &first, 1),
+            with_prev(MemberSubscription::new("C2", ALL4), &first, 1),
+        ];
+        let second = StickyAssignor.assign(&topics, &members);
+        assert_eq!(
+            second,
+            expect(&[
+                ("C0", &[("t0", &[0]), ("t1", &[1]), ("t2", &[0]), ("t3", &[0])]),
+                ("C2", &[("t0", &[1]), ("t1", &[0]), ("t2", &[1]), ("t3", &[1])]),
+            ])
+        );
+    }
+
+    #[test]
+    fn java_doc_example_2() {
+        let topics = topics(&[("t0", 1), ("t1", 2), ("t2", 3)]);
+        let members = [
+            MemberSubscription::new("C0", ["t0"]),
+            MemberSubscription::new("C1", ["t0", "t1"]),
+            MemberSubscription::new("C2", ["t0", "t1", "t2"]),
+        ];
+        let first = StickyAssignor.assign(&topics, &members);
+        assert_eq!(
+            first,
+            expect(&[("C0", &[("t0", &[0])]), ("C1", &[("t1", &[0, 1])]), ("C2", &[("t2", &[0, 1, 2])])])
+        );
+        // C0 leaves: sticky keeps 5 of 6 (round robin would keep 3).
+        let members = [with_prev(members[1].clone(), &first, 1), with_prev(members[2].clone(), &first, 1)];
+        let second = StickyAssignor.assign(&topics, &members);
+        assert_eq!(
+            second,
+            expect(&[("C1", &[("t0", &[0]), ("t1", &[0, 1])]), ("C2", &[("t2", &[0, 1, 2])])])
+        );
+    }
+
+    #[test]
+    fn join_takes_only_from_the_most_loaded() {
+        let topics = topics(&[("t", 10)]);
+        let prev = expect(&[("a", &[("t", &[0, 1, 2, 3, 4])]), ("b", &[("t", &[5, 6, 7, 8, 9])])]);
+        let members = [
+            with_prev(MemberSubscription::new("a", ["t"]), &prev, 4),
+            with_prev(MemberSubscription::new("b", ["t"]), &prev, 4),
+            MemberSubscription::new("c", ["t"]),
+        ];
+        let a = StickyAssignor.assign(&topics, &members);
+        // a and b (tied at 5) alternate giving to c until the counts are 3, 4, 3
+        let c = counts(&a);
+        assert_eq!((c["a"], c["b"], c["c"]), (3, 4, 3));
+        for (m, ts) in &a {
+            if let Some(old) = prev.get(m).and_then(|t| t.get("t")) {
+                assert!(ts["t"].iter().all(|p| old.contains(p)), "{m} received a partition");
+            }
+        }
+    }
+
+    #[test]
+    fn generation_conflicts() {
+        let topics = topics(&[("t", 4)]);
+        let data = |parts: &[i32], generation| {
+            StickyAssignorUserData { previous_assignment: vec![("t".into(), parts.to_vec())], generation }
+                .encode()
+        };
+        // b's claim on t-0 is newer than a's; c and d both claim t-3 in generation 7.
+        let members = [
+            MemberSubscription::new("a", ["t"]).with_user_data(data(&[0, 1], Some(6))),
+            MemberSubscription::new("b", ["t"]).with_user_data(data(&[0, 2], Some(7))),
+            MemberSubscription::new("c", ["t"]).with_user_data(data(&[3], Some(7))),
+            MemberSubscription::new("d", ["t"]).with_user_data(data(&[3], Some(7))),
+        ];
+        let a = StickyAssignor.assign(&topics, &members);
+        let o = owners(&a);
+        assert_eq!(o[&("t".to_owned(), 0)], "b");
+        assert_eq!(o[&("t".to_owned(), 1)], "a");
+        // t-3 is cancelled, then goes to the least loaded member with the smallest id
+        assert_eq!(o[&("t".to_owned(), 3)], "c");
+        // b has two and d none: b gives its last partition to d
+        assert_eq!(o[&("t".to_owned(), 2)], "d");
+        check_valid(&topics, &members, &a).unwrap();
+        check_uniform_balanced(&a).unwrap();
+    }
+
+    #[test]
+    fn v0_user_data_and_owned_partitions_fallback() {
+        let topics = topics(&[("t", 4)]);
+        let v0 =
+            StickyAssignorUserData { previous_assignment: vec![("t".into(), vec![2, 3])], generation: None };
+        let members = [
+            MemberSubscription::new("a", ["t"]).with_user_data(v0.encode()),
+            // garbage user data: falls back to owned partitions
+            MemberSubscription::new("b", ["t"])
+                .with_user_data(Bytes::from_static(&[1, 2, 3]))
+                .with_owned_partitions(vec![("t".into(), vec![0, 1])]),
+        ];
+        let a = StickyAssignor.assign(&topics, &members);
+        assert_eq!(a, expect(&[("a", &[("t", &[2, 3])]), ("b", &[("t", &[0, 1])])]));
+    }
+
+    #[test]
+    fn unsubscribed_and_vanished_claims_are_dropped() {
+        let topics = topics(&[("t0", 2), ("t1", 2)]);
+        let prev =
+            expect(&[("a", &[("t0", &[0, 1]), ("t1", &[0]), ("gone", &[0])]), ("b", &[("t1", &[1, 7])])]);
+        let members = [
+            with_prev(MemberSubscription::new("a", ["t1"]), &prev, 2),
+            with_prev(MemberSubscription::new("b", ["t0", "t1"]), &prev, 2),
+        ];
+        let a = StickyAssignor.assign(&topics, &members);
+        // a keeps only t1-0 (it left t0; "gone" and t1-7 do not exist), b keeps t1-1 and is the
+        // only taker for t0; then b (3) gives t1-1 to a (1) to balance.
+        assert_eq!(a, expect(&[("a", &[("t1", &[0, 1])]), ("b", &[("t0", &[0, 1])])]));
+    }
+
+    #[test]
+    fn empty_inputs() {
+        assert!(StickyAssignor.assign(&topics(&[("t", 3)]), &[]).is_empty());
+        let a = StickyAssignor.assign(&BTreeMap::new(), &[MemberSubscription::new("m", ["t"])]);
+        assert_eq!(a, expect(&[("m", &[])]));
+    }
+
+    #[test]
+    fn larger_group_is_fast_and_balanced() {
+        let topics: BTreeMap<String, i32> = (0..20).map(|i| (format!("topic-{i}"), 50)).collect();
+        let names: Vec<String> = topics.keys().cloned().collect();
+        let members: Vec<_> =
+            (0..100).map(|i| MemberSubscription::new(format!("m{i:03}"), names.clone())).collect();
+        let first = StickyAssignor.assign(&topics, &members);
+        check_uniform_balanced(&first).unwrap();
+        // a fifth of the members leave, then come back
+        let fewer: Vec<_> = members
+            .iter()
+            .filter(|m| !m.member_id.ends_with('0'))
+            .map(|m| with_prev(m.clone(), &first, 1))
+            .collect();
+        let second = StickyAssignor.assign(&topics, &fewer);
+        check_valid(&topics, &fewer, &second).unwrap();
+        check_uniform_balanced(&second).unwrap();
+        let all: Vec<_> = members.iter().map(|m| with_prev(m.clone(), &second, 2)).collect();
+        let third = StickyAssignor.assign(&topics, &all);
+        check_valid(&topics, &all, &third).unwrap();
+        check_uniform_balanced(&third).unwrap();
+    }
+
+    /// Random previous-ownership data for a member: none, garbage, owned partitions, or user data.
+    fn arb_prev() -> impl Strategy<Value = (u8, Vec<(u8, i32)>, i32, Vec<u8>)> {
+        (
+            0..4u8,
+            proptest::collection::vec((0..6u8, -1..9i32), 0..8),
+            -1..3i32,
+            proptest::collection::vec(any::<u8>(), 0..12),
+        )
+    }
+
+    fn apply_prev(
+        m: &mut MemberSubscription,
+        (kind, claims, generation, garbage): (u8, Vec<(u8, i32)>, i32, Vec<u8>),
+    ) {
+        let mut per_topic: BTreeMap<String, Vec<i32>> = BTreeMap::new();
+        for (t, p) in claims {
+            per_topic.entry(format!("t{t}")).or_default().push(p);
+        }
+        let list: Vec<(String, Vec<i32>)> = per_topic.into_iter().collect();
+        match kind {
+            0 => {}
+            1 => m.user_data = Some(garbage.into()),
+            2 => m.owned_partitions = list,
+            _ => {
+                let d = StickyAssignorUserData { previous_assignment: list, generation: Some(generation) };
+                m.user_data = Some(d.encode());
+            }
+        }
+    }
+
+    fn arb_case_with_prev() -> impl Strategy<Value = (BTreeMap<String, i32>, Vec<MemberSubscription>)> {
+        (arb_case(), proptest::collection::vec(arb_prev(), 8)).prop_map(|((topics, mut members), prevs)| {
+            for (m, p) in members.iter_mut().zip(prevs) {
+                apply_prev(m, p);
+            }
+            (topics, members)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn prop_user_data_roundtrip(
+            assignment in proptest::collection::vec(("[a-z.-]{0,8}", proptest::collection::vec(any::<i32>(), 0..5)), 0..5),
+            generation in proptest::option::of(any::<i32>()),
+        ) {
+            let d = StickyAssignorUserData { previous_assignment: assignment, generation };
+            prop_assert_eq!(StickyAssignorUserData::decode(&d.encode()), Ok(d));
+        }
+
+        #[test]
+        fn prop_decode_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..64)) {
+            let _ = StickyAssignorUserData::decode(&bytes);
+        }
+
+        #[test]
+        fn prop_valid_balanced_order_independent(case in arb_case_with_prev(), seed in any::<u64>()) {
+            let (topics, members) = case;
+            let a = StickyAssignor.assign(&topics, &members);
+            check_valid(&topics, &members, &a)?;
+            check_balanced(&members, &a)?;
+            prop_assert_eq!(&a, &StickyAssignor.assign(&topics, &shuffled(&members, seed)));
+        }
+
+        #[test]
+        fn prop_reassigning_is_a_fixed_point(case in arb_case_with_prev()) {
+            let (topics, members) = case;
+            let first = StickyAssignor.assign(&topics, &members);
+            let again: Vec<_> = members.iter().map(|m| with_prev(m.clone(), &first, 9)).collect();
+            prop_assert_eq!(&first, &StickyAssignor.assign(&topics, &again));
+        }
+
+        #[test]
+        fn prop_uniform_balanced(case in arb_uniform_case()) {
+            let (topics, members) = case;
+            let a = StickyAssignor.assign(&topics, &members);
+            check_valid(&topics, &members, &a)?;
+            check_uniform_balanced(&a)?;
+        }
+
+        /// Members leave: the survivors keep everything they had.
+        #[test]
+        fn prop_leave_moves_only_departed_partitions(case in arb_uniform_case(), leave in any::<u8>()) {
+            let (topics, members) = case;
+            let first = StickyAssignor.assign(&topics, &members);
+            let stay: Vec<_> = members
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| leave & (1 << (i % 8)) == 0)
+                .map(|(_, m)| with_prev(m.clone(), &first, 1))
+                .collect();
+            let second = StickyAssignor.assign(&topics, &stay);
+            check_valid(&topics, &stay, &second)?;
+            check_uniform_balanced(&second)?;
+            let (before, after) = (owners(&first), owners(&second));
+            for (tp, owner) in &before {
+                if stay.iter().any(|m| &m.member_id == owner) {
+                    prop_assert_eq!(after.get(tp), Some(owner), "{:?} moved", tp);
+                }
+            }
+        }
+
+        /// Members join: existing members only give partitions away.
+        #[test]
+        fn prop_join_only_takes_from_existing(case in arb_uniform_case(), joiners in 1..4usize) {
+            let (topics, members) = case;
+            let first = StickyAssignor.assign(&topics, &members);
+            let subscription = members.first().map(|m| m.topics.clone()).unwrap_or_default();
+            let mut all: Vec<_> = members.iter().map(|m| with_prev(m.clone(), &first, 1)).collect();
+            all.extend((0..joiners).map(|i| MemberSubscription::new(format!("new{i}"), subscription.clone())));
+            let second = StickyAssignor.assign(&topics, &all);
+            check_valid(&topics, &all, &second)?;
+            check_uniform_balanced(&second)?;
+            let before = owners(&first);
+            for (tp, owner) in owners(&second) {
+                if !owner.starts_with("new") {
+                    prop_assert_eq!(before.get(&tp), Some(&owner), "{:?} moved between old members", tp);
+                }
+            }
+        }
+    }
+}
