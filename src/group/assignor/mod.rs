@@ -22,9 +22,9 @@
 //!   should one repeat, its subscriptions are merged (topics united; group instance id, user data
 //!   and owned partitions taken from the first occurrence that has them).
 
-mod range;
-mod roundrobin;
-mod sticky;
+pub mod range;
+pub mod roundrobin;
+pub mod sticky;
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};

@@ -79,11 +79,8 @@ pub struct StickyAssignorUserData {
 }
 
 impl StickyAssignorUserData {
-    /// Encodes v1 if `generation` is set, else v0.
-    ///
-    /// # Panics
-    /// Never; a topic name longer than `i16::MAX` bytes (which Kafka rejects) is truncated to a
-    /// character boundary at that length.
+    /// Encodes v1 if `generation` is set, else v0. A topic name longer than `i16::MAX` bytes
+    /// (which Kafka never allows) is cut at a character boundary rather than panicking.
     pub fn encode(&self) -> Bytes {
         let mut buf = BytesMut::new();
         buf.put_i32(len_i32(self.previous_assignment.len()));
@@ -235,12 +232,18 @@ impl State {
         let mut donors: Vec<usize> = (0..self.count.len()).filter(|&m| self.count[m] >= 2).collect();
         donors.sort_by_key(|&m| (Reverse(self.count[m]), m));
         for donor in donors {
-            let receiver = self.least_loaded(
-                self.held[donor]
-                    .keys()
-                    .flat_map(|&t| self.subscribers[t].iter().copied())
-                    .filter(|&m| m != donor),
-            );
+            let may_take =
+                |m: usize| self.held[donor].keys().any(|&t| self.subscribers[t].binary_search(&m).is_ok());
+            // Fast path: the least loaded member of all, if it can take any of the donor's topics.
+            let receiver = match self.least_loaded((0..self.count.len()).filter(|&m| m != donor)) {
+                Some(m) if may_take(m) => Some(m),
+                _ => self.least_loaded(
+                    self.held[donor]
+                        .keys()
+                        .flat_map(|&t| self.subscribers[t].iter().copied())
+                        .filter(|&m| m != donor),
+                ),
+            };
             let Some(receiver) = receiver else { continue };
             if self.count[donor] <= self.count[receiver] + 1 {
                 continue;
