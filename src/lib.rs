@@ -9,6 +9,7 @@
 
 pub mod compression;
 pub mod error;
+pub mod group;
 pub mod network;
 pub mod producer;
 pub mod protocol;

@@ -1,0 +1,5 @@
+"""The Kafka producer."""
+
+from kafka.producer.kafka import KafkaProducer
+
+__all__ = ['KafkaProducer']
