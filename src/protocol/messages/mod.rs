@@ -21,3 +21,13 @@ pub(crate) mod test_util {
         assert!(r.is_empty(), "{} trailing bytes at version {version}", r.len());
     }
 }
+
+// Admin APIs
+#[cfg(test)]
+mod admin_test_util;
+pub mod create_topics;
+
+pub use create_topics::{
+    CreatableReplicaAssignment, CreatableTopic, CreatableTopicConfig, CreatableTopicConfigResult,
+    CreatableTopicResult, CreateTopicsRequest, CreateTopicsResponse,
+};
