@@ -24,6 +24,8 @@ pub(crate) mod test_util {
 
 // Admin APIs
 #[cfg(test)]
+mod admin_golden_tests;
+#[cfg(test)]
 mod admin_test_util;
 pub mod alter_configs;
 pub mod create_partitions;
