@@ -3,12 +3,24 @@
 //! [`Request`](crate::protocol::Request) for the request.
 
 pub mod api_versions;
+pub mod fetch;
+pub mod find_coordinator;
 pub mod init_producer_id;
+pub mod list_offsets;
 pub mod metadata;
 pub mod produce;
 
 pub use api_versions::{ApiVersionRange, ApiVersionsRequest, ApiVersionsResponse};
+pub use fetch::{
+    AbortedTransaction, EpochEndOffset, FetchPartition, FetchRequest, FetchResponse, FetchTopic,
+    FetchablePartitionResponse, FetchableTopicResponse, ForgottenTopic, LeaderIdAndEpoch,
+};
+pub use find_coordinator::{Coordinator, FindCoordinatorRequest, FindCoordinatorResponse};
 pub use init_producer_id::{InitProducerIdRequest, InitProducerIdResponse};
+pub use list_offsets::{
+    ListOffsetsPartition, ListOffsetsPartitionResponse, ListOffsetsRequest, ListOffsetsResponse,
+    ListOffsetsTopic, ListOffsetsTopicResponse,
+};
 pub use metadata::{
     MetadataRequest, MetadataRequestTopic, MetadataResponse, MetadataResponseBroker,
     MetadataResponsePartition, MetadataResponseTopic,
