@@ -3,6 +3,7 @@
 //! [`Request`](crate::protocol::Request) for the request.
 
 pub mod api_versions;
+pub mod consumer_protocol;
 pub mod fetch;
 pub mod find_coordinator;
 pub mod heartbeat;
@@ -17,6 +18,7 @@ pub mod produce;
 pub mod sync_group;
 
 pub use api_versions::{ApiVersionRange, ApiVersionsRequest, ApiVersionsResponse};
+pub use consumer_protocol::{ConsumerProtocolAssignment, ConsumerProtocolSubscription, TopicPartitions};
 pub use fetch::{
     AbortedTransaction, EpochEndOffset, FetchPartition, FetchRequest, FetchResponse, FetchTopic,
     FetchablePartitionResponse, FetchableTopicResponse, ForgottenTopic, LeaderIdAndEpoch,
