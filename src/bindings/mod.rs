@@ -6,6 +6,8 @@ mod errors;
 mod future;
 mod producer;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use pyo3::prelude::*;
 
 /// Java-compatible murmur2 hash of `data` (as kafka-python's `murmur2`).
@@ -14,11 +16,44 @@ fn murmur2(data: &[u8]) -> i32 {
     crate::producer::partitioner::murmur2(data)
 }
 
+/// Set at interpreter exit: from then on Rust threads must not touch Python (no logging).
+static SHUTTING_DOWN: AtomicBool = AtomicBool::new(false);
+
+/// Forwards `log` records to Python's `logging` through pyo3-log until the interpreter exits.
+struct GuardedLogger(pyo3_log::Logger);
+
+impl log::Log for GuardedLogger {
+    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
+        !SHUTTING_DOWN.load(Ordering::Acquire) && self.0.enabled(metadata)
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        if !SHUTTING_DOWN.load(Ordering::Acquire) {
+            self.0.log(record);
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+#[pyfunction]
+fn _mark_shutdown() {
+    SHUTTING_DOWN.store(true, Ordering::Release);
+}
+
 #[pymodule]
 #[pyo3(name = "_native")]
 fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    // Rust `log` records go to Python's `logging` (logger names follow module paths).
-    let _ = pyo3_log::try_init();
+    let py = m.py();
+    // Rust `log` records go to Python's `logging` (logger names follow module paths), until
+    // interpreter exit: atexit flips the guard before Python finalizes.
+    let logger =
+        pyo3_log::Logger::new(py, pyo3_log::Caching::LoggersAndLevels)?.filter(log::LevelFilter::Debug);
+    if log::set_boxed_logger(Box::new(GuardedLogger(logger))).is_ok() {
+        log::set_max_level(log::LevelFilter::Debug);
+    }
+    let shutdown = wrap_pyfunction!(_mark_shutdown, m)?;
+    py.import("atexit")?.call_method1("register", (shutdown,))?;
     m.add_class::<producer::PyProducer>()?;
     m.add_class::<future::FutureRecordMetadata>()?;
     m.add_function(wrap_pyfunction!(murmur2, m)?)?;

@@ -69,6 +69,9 @@ pub struct AccState {
 pub struct Accumulator {
     pub state: Mutex<AccState>,
     pub batch_size: usize,
+    /// How far an open batch may grow past batch_size while its partition still has a request
+    /// in flight (it could not be sent yet anyway): fewer, larger requests under load.
+    pub grow_cap: usize,
     pub compression: Compression,
     buffer_memory: usize,
     used_memory: Mutex<usize>,
@@ -78,8 +81,15 @@ pub struct Accumulator {
 }
 
 impl Accumulator {
-    pub fn new(batch_size: usize, buffer_memory: usize, compression: Compression) -> Self {
+    pub fn new(
+        batch_size: usize,
+        buffer_memory: usize,
+        compression: Compression,
+        max_request_size: usize,
+    ) -> Self {
+        let grow_cap = max_request_size.min(1024 * 1024).saturating_sub(1024).max(batch_size);
         Self {
+            grow_cap,
             state: Mutex::new(AccState::default()),
             batch_size: batch_size.max(1),
             compression,
@@ -161,7 +171,10 @@ impl Accumulator {
             None => true,
             Some(b) => {
                 b.built.is_some()
-                    || (!b.builder.is_empty() && b.builder.uncompressed_size() + size > self.batch_size)
+                    || (!b.builder.is_empty() && {
+                        let after = b.builder.uncompressed_size() + size;
+                        after > self.batch_size && (pq.in_flight == 0 || after > self.grow_cap)
+                    })
             }
         };
         let mut new_id = None;
@@ -187,7 +200,8 @@ impl Accumulator {
         };
         let index = batch.builder.append(rec.timestamp_ms, rec.key, rec.value, rec.headers);
         batch.reserved += reserved;
-        if batch.builder.uncompressed_size() >= self.batch_size {
+        let full_at = if pq.in_flight == 0 { self.batch_size } else { self.grow_cap };
+        if batch.builder.uncompressed_size() >= full_at {
             wake = true;
         }
         let result = batch.result.clone();

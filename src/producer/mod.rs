@@ -92,7 +92,12 @@ impl Producer {
     pub fn new(config: ProducerConfig) -> Result<Producer> {
         let client = Client::new(config.client.clone());
         let shared = Arc::new(Shared {
-            acc: accumulator::Accumulator::new(config.batch_size, config.buffer_memory, config.compression),
+            acc: accumulator::Accumulator::new(
+                config.batch_size,
+                config.buffer_memory,
+                config.compression,
+                config.max_request_size,
+            ),
             client,
             wake: Notify::new(),
             producer_id: Mutex::new((-1, -1)),

@@ -174,8 +174,11 @@ fn drain(shared: &Shared, now: Instant) -> (HashMap<i32, Vec<ProducerBatch>>, Op
                 continue;
             }
             let linger_done = front.created + cfg.linger;
+            // While a request for this partition is in flight, the open batch keeps growing
+            // (see Accumulator::grow_cap) until the response comes back or linger expires.
+            let full_at = if pq.in_flight == 0 { shared.acc.batch_size } else { shared.acc.grow_cap };
             let ready = pq.batches.len() > 1
-                || front.builder.uncompressed_size() >= shared.acc.batch_size
+                || front.builder.uncompressed_size() >= full_at
                 || front.built.is_some()
                 || now >= linger_done
                 || front.id < flush_before
@@ -263,11 +266,41 @@ fn requeue(shared: &Shared, mut b: ProducerBatch, backoff: Duration) {
 fn spawn_broker_dispatcher(shared: Arc<Shared>, leader: i32) -> BrokerQueue {
     let (tx, mut rx) = mpsc::unbounded_channel::<Vec<ProducerBatch>>();
     tokio::spawn(async move {
-        while let Some(batches) = rx.recv().await {
-            dispatch(&shared, leader, batches).await;
+        while let Some(mut batches) = rx.recv().await {
+            // Everything that queued up while the previous request waited for an in-flight slot
+            // goes out together: fewer, fuller requests.
+            while let Ok(more) = rx.try_recv() {
+                batches.extend(more);
+            }
+            for request in group_for_requests(batches, shared.config.max_request_size) {
+                dispatch(&shared, leader, request).await;
+            }
         }
     });
     tx
+}
+
+/// Splits batches into requests holding at most one batch per partition (the k-th batch of a
+/// partition goes into the k-th request, so per-partition order is kept) and about
+/// `max_request_size` bytes.
+fn group_for_requests(batches: Vec<ProducerBatch>, max_request_size: usize) -> Vec<Vec<ProducerBatch>> {
+    let mut requests: Vec<(Vec<ProducerBatch>, usize)> = Vec::new();
+    let mut seen: HashMap<(Arc<str>, i32), usize> = HashMap::new();
+    for b in batches {
+        let size = b.built.as_ref().map_or(0, |x| x.len()) + 64;
+        let slot = seen.entry((b.result.topic.clone(), b.result.partition)).or_insert(0);
+        let mut i = *slot;
+        while i < requests.len() && !requests[i].0.is_empty() && requests[i].1 + size > max_request_size {
+            i += 1;
+        }
+        if i == requests.len() {
+            requests.push((Vec::new(), 0));
+        }
+        requests[i].1 += size;
+        requests[i].0.push(b);
+        *slot = i + 1;
+    }
+    requests.into_iter().map(|(r, _)| r).collect()
 }
 
 /// Writes one Produce request for `batches` to `leader` and spawns the wait for its response.
