@@ -162,10 +162,9 @@ impl PyProducer {
                 py.detach(|| inner.send_blocking(&topic, partition, &rec))
             }
         };
+        // kafka-python (current) raises MessageSizeTooLargeError and timeouts from send() itself.
         let fut = match appended {
             Ok(a) => FutureRecordMetadata::pending(a.result, a.index, timestamp, sizes, self.queue.clone()),
-            // kafka-python hands broker-side errors back through the future, not as a raise.
-            Err(e @ Error::MessageSizeTooLarge(_)) => FutureRecordMetadata::new_failed(py, to_pyerr(py, e)),
             Err(e) => return Err(to_pyerr(py, e)),
         };
         Py::new(py, fut)
