@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / 'tests'))
 
-from conftest import free_port, tansu_broker  # noqa: E402
+from conftest import free_port, tansu_broker
 
 EXAMPLE = """\
 from kafka import KafkaProducer

@@ -63,18 +63,18 @@ pub struct PyProducer {
     receiver: Mutex<Option<Receiver<Py<FutureRecordMetadata>>>>,
     closed: AtomicBool,
     /// The last topic object seen and its string, so a repeated topic costs a pointer compare.
-    last_topic: Mutex<Option<(Py<PyString>, String)>>,
+    last_topic: Mutex<Option<(Py<PyString>, Arc<str>)>>,
 }
 
 impl PyProducer {
-    fn topic_str(&self, topic: &Bound<'_, PyString>) -> PyResult<String> {
+    fn topic_str(&self, topic: &Bound<'_, PyString>) -> PyResult<Arc<str>> {
         let mut g = self.last_topic.lock();
         if let Some((obj, s)) = g.as_ref() {
             if obj.as_ptr() == topic.as_ptr() {
                 return Ok(s.clone());
             }
         }
-        let s = topic.to_cow()?.into_owned();
+        let s: Arc<str> = Arc::from(topic.to_cow()?.as_ref());
         *g = Some((topic.clone().unbind(), s.clone()));
         Ok(s)
     }

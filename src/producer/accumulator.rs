@@ -3,7 +3,7 @@
 //! allocation); memory is bounded by `buffer_memory`.
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -74,7 +74,9 @@ pub struct Accumulator {
     pub grow_cap: usize,
     pub compression: Compression,
     buffer_memory: usize,
-    used_memory: Mutex<usize>,
+    used_memory: AtomicUsize,
+    memory_waiters: AtomicUsize,
+    memory_lock: Mutex<()>,
     memory_freed: Condvar,
     batch_completed: Condvar,
     next_batch_id: AtomicU64,
@@ -94,54 +96,75 @@ impl Accumulator {
             batch_size: batch_size.max(1),
             compression,
             buffer_memory,
-            used_memory: Mutex::new(0),
+            used_memory: AtomicUsize::new(0),
+            memory_waiters: AtomicUsize::new(0),
+            memory_lock: Mutex::new(()),
             memory_freed: Condvar::new(),
             batch_completed: Condvar::new(),
             next_batch_id: AtomicU64::new(0),
         }
     }
 
-    /// Reserves `n` bytes of buffer memory, waiting until `deadline` if the buffer is full.
-    /// Returns false on timeout.
-    pub fn reserve(&self, n: usize, deadline: Option<Instant>) -> bool {
-        let mut used = self.used_memory.lock();
+    fn try_reserve(&self, n: usize) -> bool {
+        let mut used = self.used_memory.load(Ordering::Relaxed);
         loop {
-            if *used == 0 || *used + n <= self.buffer_memory {
-                *used += n;
-                return true;
+            // A record larger than the whole buffer still goes through when the buffer is empty.
+            if used != 0 && used + n > self.buffer_memory {
+                return false;
             }
-            match deadline {
-                None => return false,
-                Some(d) => {
-                    if self.memory_freed.wait_until(&mut used, d).timed_out() {
-                        if *used + n <= self.buffer_memory {
-                            *used += n;
-                            return true;
-                        }
-                        return false;
-                    }
-                }
+            match self.used_memory.compare_exchange_weak(used, used + n, Ordering::AcqRel, Ordering::Relaxed)
+            {
+                Ok(_) => return true,
+                Err(now) => used = now,
             }
         }
     }
 
+    /// Reserves `n` bytes of buffer memory, waiting until `deadline` if the buffer is full.
+    /// Returns false on timeout (at once when `deadline` is None).
+    pub fn reserve(&self, n: usize, deadline: Option<Instant>) -> bool {
+        if self.try_reserve(n) {
+            return true;
+        }
+        let Some(deadline) = deadline else { return false };
+        let mut guard = self.memory_lock.lock();
+        self.memory_waiters.fetch_add(1, Ordering::AcqRel);
+        let ok = loop {
+            // Checked under the lock that release() notifies under: no lost wake-up.
+            if self.try_reserve(n) {
+                break true;
+            }
+            if self.memory_freed.wait_until(&mut guard, deadline).timed_out() {
+                break self.try_reserve(n);
+            }
+        };
+        self.memory_waiters.fetch_sub(1, Ordering::AcqRel);
+        ok
+    }
+
     pub fn release(&self, n: usize) {
-        let mut used = self.used_memory.lock();
-        *used = used.saturating_sub(n);
-        self.memory_freed.notify_all();
+        let _ =
+            self.used_memory.fetch_update(Ordering::AcqRel, Ordering::Relaxed, |u| Some(u.saturating_sub(n)));
+        if self.memory_waiters.load(Ordering::Acquire) > 0 {
+            let _g = self.memory_lock.lock();
+            self.memory_freed.notify_all();
+        }
     }
 
     pub fn used_memory(&self) -> usize {
-        *self.used_memory.lock()
+        self.used_memory.load(Ordering::Relaxed)
     }
 
-    /// Appends a record to `partition` of `topic` (whose partition count is `num_partitions`).
-    /// `reserved` bytes were already taken from buffer memory for it.
+    /// Appends a record to `partition` of `topic` (whose partition count is `num_partitions`);
+    /// `None` means the topic's sticky partition, re-chosen with `pick` when unset or when its open
+    /// batch is full, so unkeyed records fill one partition's batch at a time (KIP-480).
+    /// `reserved` bytes were already taken from buffer memory for the record.
     pub fn append(
         &self,
         topic: &str,
         num_partitions: usize,
-        partition: i32,
+        partition: Option<i32>,
+        pick: impl Fn() -> i32,
         rec: &RecordRef<'_>,
         reserved: usize,
     ) -> Result<Appended, Error> {
@@ -160,6 +183,10 @@ impl Accumulator {
         if tq.partitions.len() < num_partitions {
             tq.partitions.resize_with(num_partitions, PartitionQueue::default);
         }
+        let partition = match partition {
+            Some(p) => p,
+            None => self.sticky(tq, pick),
+        };
         let idx = usize::try_from(partition)
             .ok()
             .filter(|i| *i < tq.partitions.len())
@@ -211,39 +238,29 @@ impl Accumulator {
         Ok(Appended { result, index, wake_sender: wake })
     }
 
-    /// The sticky partition for unkeyed records of `topic`, choosing one with `pick` if unset or
-    /// if its open batch is full (so that batches fill up one partition at a time).
-    pub fn sticky_partition(&self, topic: &str, pick: impl Fn() -> i32) -> i32 {
-        let mut st = self.state.lock();
+    fn sticky(&self, tq: &mut TopicQueues, pick: impl Fn() -> i32) -> i32 {
         let batch_size = self.batch_size;
-        if let Some(tq) = st.topics.get_mut(topic) {
-            if let Some(p) = tq.sticky {
-                let full = tq
-                    .partitions
-                    .get(p as usize)
-                    .and_then(|q| q.batches.back())
-                    .is_some_and(|b| b.built.is_some() || b.builder.uncompressed_size() >= batch_size);
-                if !full {
-                    return p;
-                }
+        let is_full = |p: i32| {
+            tq.partitions
+                .get(p as usize)
+                .and_then(|q| q.batches.back())
+                .is_some_and(|b| b.built.is_some() || b.builder.uncompressed_size() >= batch_size)
+        };
+        match tq.sticky {
+            Some(p) if !is_full(p) => p,
+            previous => {
                 let mut next = pick();
                 // Move on to a different partition when there is more than one.
                 for _ in 0..4 {
-                    if next != p {
+                    if Some(next) != previous {
                         break;
                     }
                     next = pick();
                 }
                 tq.sticky = Some(next);
-                return next;
+                next
             }
-            let p = pick();
-            tq.sticky = Some(p);
-            return p;
         }
-        let p = pick();
-        st.topics.insert(Arc::from(topic), TopicQueues { partitions: Vec::new(), sticky: Some(p) });
-        p
     }
 
     /// Called by the sender when a batch has completed: frees memory and wakes flushers.

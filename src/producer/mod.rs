@@ -150,17 +150,6 @@ impl Producer {
         runtime().block_on(async move { client.wait_for_topic(&topic, deadline).await })
     }
 
-    fn choose_partition(&self, topic: &TopicInfo, key: Option<&[u8]>) -> i32 {
-        let n = topic.partitions.len();
-        match key {
-            Some(k) => partitioner::partition_for_key(k, n),
-            None => self.shared.acc.sticky_partition(&topic.name, || {
-                let avail = topic.available_partitions();
-                partitioner::random_partition(&avail, n)
-            }),
-        }
-    }
-
     /// Appends without blocking. `Err(Ok(WouldBlock))` tells the caller to retry with
     /// [`send_blocking`](Self::send_blocking) (after releasing the GIL).
     pub fn try_send(
@@ -176,27 +165,39 @@ impl Producer {
         let Some(info) = self.cached_topic(topic) else {
             return Err(Ok(WouldBlock::Metadata));
         };
-        let partition = match partition {
-            Some(p) => p,
-            None => self.choose_partition(&info, rec.key),
-        };
-        if info.partition(partition).is_none() {
-            return Err(Err(Error::InvalidArgument(format!("Unrecognized partition {partition}"))));
-        }
+        let partition = self.resolve_partition(&info, partition, rec.key).map_err(Err)?;
         if !self.shared.acc.reserve(size, None) {
             return Err(Ok(WouldBlock::Memory));
         }
         self.append_reserved(&info, partition, rec, size).map_err(Err)
     }
 
+    /// Explicit partition (validated), murmur2 of the key, or None for the sticky partition.
+    fn resolve_partition(
+        &self,
+        info: &TopicInfo,
+        partition: Option<i32>,
+        key: Option<&[u8]>,
+    ) -> Result<Option<i32>> {
+        match (partition, key) {
+            (Some(p), _) if info.partition(p).is_none() => {
+                Err(Error::InvalidArgument(format!("Unrecognized partition {p}")))
+            }
+            (Some(p), _) => Ok(Some(p)),
+            (None, Some(k)) => Ok(Some(partitioner::partition_for_key(k, info.partitions.len()))),
+            (None, None) => Ok(None),
+        }
+    }
+
     fn append_reserved(
         &self,
         info: &TopicInfo,
-        partition: i32,
+        partition: Option<i32>,
         rec: &RecordRef<'_>,
         size: usize,
     ) -> Result<Appended> {
-        match self.shared.acc.append(&info.name, info.partitions.len(), partition, rec, size) {
+        let pick = || partitioner::random_partition(&info.available_partitions(), info.partitions.len());
+        match self.shared.acc.append(&info.name, info.partitions.len(), partition, pick, rec, size) {
             Ok(a) => {
                 if a.wake_sender {
                     self.shared.wake.notify_one();
@@ -224,13 +225,7 @@ impl Producer {
         let deadline = start + self.shared.config.max_block;
         let size = self.check_record_size(rec)?;
         let info = self.wait_for_topic(topic, deadline)?;
-        let partition = match partition {
-            Some(p) => p,
-            None => self.choose_partition(&info, rec.key),
-        };
-        if info.partition(partition).is_none() {
-            return Err(Error::InvalidArgument(format!("Unrecognized partition {partition}")));
-        }
+        let partition = self.resolve_partition(&info, partition, rec.key)?;
         if !self.shared.acc.reserve(size, Some(deadline)) {
             return Err(Error::Timeout(format!(
                 "Failed to allocate memory within the configured max blocking time {} ms.",

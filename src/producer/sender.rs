@@ -43,6 +43,10 @@ pub(crate) async fn run(shared: Arc<Shared>) {
         }
         if shared.config.enable_idempotence && shared.producer_id.lock().0 < 0 && !stopping {
             if let Err(e) = init_producer_id(&shared).await {
+                if shared.stop.load(Ordering::Acquire) || shared.client.is_closed() {
+                    log::debug!("InitProducerId interrupted by close: {e}");
+                    continue;
+                }
                 log::warn!("InitProducerId failed: {e}");
                 expire_batches(&shared, Instant::now());
                 sleep_or_wake(&shared, shared.config.client.retry_backoff).await;
