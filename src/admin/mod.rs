@@ -515,8 +515,41 @@ impl Admin {
         topics: Option<Vec<OffsetFetchRequestTopic>>,
         node: Option<i32>,
     ) -> Result<OffsetFetchResponse> {
+        let all = topics.is_none();
         let req = OffsetFetchRequest { group_id: group.to_string(), topics, require_stable: false };
-        self.send_to_coordinator(group, node, &req, |r: &OffsetFetchResponse| r.error_code).await
+        match self.send_to_coordinator(group, node, &req, |r: &OffsetFetchResponse| r.error_code).await {
+            Err(Error::Decode(e)) if all => {
+                // Some brokers (Tansu 0.6) answer "all topics" with a malformed body: ask for
+                // every partition of every topic instead and keep the committed ones.
+                log::debug!(
+                    "OffsetFetch for all topics of {group:?} undecodable ({e}); listing topics explicitly"
+                );
+                let md = self.metadata(None).await?;
+                let topics = md
+                    .topics
+                    .into_iter()
+                    .filter(|t| t.error_code == 0 && !t.is_internal)
+                    .filter_map(|t| {
+                        let parts = t.partitions.iter().map(|p| p.partition_index).collect();
+                        t.name.map(|name| OffsetFetchRequestTopic { name, partition_indexes: parts })
+                    })
+                    .collect();
+                let req = OffsetFetchRequest {
+                    group_id: group.to_string(),
+                    topics: Some(topics),
+                    require_stable: false,
+                };
+                let mut resp = self
+                    .send_to_coordinator(group, node, &req, |r: &OffsetFetchResponse| r.error_code)
+                    .await?;
+                for t in &mut resp.topics {
+                    t.partitions.retain(|p| p.error_code != 0 || p.committed_offset >= 0);
+                }
+                resp.topics.retain(|t| !t.partitions.is_empty());
+                Ok(resp)
+            }
+            other => other,
+        }
     }
 
     /// DeleteGroups, one request per group.
