@@ -32,6 +32,9 @@ fn coordinator_moved(code: i16) -> bool {
     matches!(code, NOT_COORDINATOR | COORDINATOR_NOT_AVAILABLE | COORDINATOR_LOAD_IN_PROGRESS)
 }
 
+/// Config resources split by destination: per broker id, and for any broker.
+type Routed<T> = (BTreeMap<i32, Vec<T>>, Vec<T>);
+
 /// The cluster as DescribeCluster (or Metadata on older brokers) reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClusterDescription {
@@ -231,10 +234,7 @@ impl Admin {
 
     /// Splits config resources into per-broker batches (BROKER / BROKER_LOGGER resources go to the
     /// broker they name) and one batch for any broker.
-    fn route_resources<T>(
-        resources: Vec<T>,
-        kind: impl Fn(&T) -> (i8, &str),
-    ) -> Result<(BTreeMap<i32, Vec<T>>, Vec<T>)> {
+    fn route_resources<T>(resources: Vec<T>, kind: impl Fn(&T) -> (i8, &str)) -> Result<Routed<T>> {
         let mut per_broker: BTreeMap<i32, Vec<T>> = BTreeMap::new();
         let mut any = Vec::new();
         for r in resources {
