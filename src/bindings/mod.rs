@@ -1,6 +1,7 @@
 //! pyo3 bindings: the `kafka._native` extension module. Thin by design: argument conversion,
 //! GIL release around waits, and error mapping onto `kafka.errors`; all logic lives in the core.
 
+mod admin;
 mod config;
 mod errors;
 mod future;
@@ -55,6 +56,7 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let shutdown = wrap_pyfunction!(_mark_shutdown, m)?;
     py.import("atexit")?.call_method1("register", (shutdown,))?;
     m.add_class::<producer::PyProducer>()?;
+    m.add_class::<admin::PyAdmin>()?;
     m.add_class::<future::FutureRecordMetadata>()?;
     m.add_function(wrap_pyfunction!(murmur2, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
