@@ -78,7 +78,8 @@ SCENARIOS = [
     Scenario('consume-100B-iter', 'consume', KP_API, 'consume 1M x 100 B, iterator',
              {'mode': 'iter'}),
     Scenario('latency-1000rps', 'latency', SYNC, 'end-to-end latency, 1,000 records/s',
-             {'rate': 1000, 'seconds': 20, 'value_size': 100, 'acks': 1}, {'rate': 200, 'seconds': 2}),
+             {'rate': 1000, 'seconds': 20, 'value_size': 100, 'acks': 1, 'fetch_max_wait_ms': 10},
+             {'rate': 200, 'seconds': 2}),
     Scenario('aio-produce-100B', 'aio_produce', ASYNC, 'asyncio send 200k x 100 B, gathered futures',
              {'records': 200_000, 'value_size': 100, 'acks': 1}, {'records': 5_000}),
     Scenario('aio-consume-100B-getmany', 'aio_consume', ASYNC, 'asyncio consume 1M x 100 B, getmany',
@@ -532,7 +533,8 @@ def write_chart(path: Path, report: dict[str, Any]) -> None:
     if ceiling.get('status') == 'ok':
         axes[0][0].axhline(ceiling['records_per_s'], color='black', ls='--', lw=1,
                            label='broker ceiling (tansu perf, 100 B)')
-    axes[0][0].legend(fontsize=8, loc='upper right')
+    if axes[0][0].get_legend_handles_labels()[0]:
+        axes[0][0].legend(fontsize=8, loc='upper right')
     axes[0][0].set_title('throughput')
     bars(axes[0][1], 'cpu_us_per_record', 'client CPU µs per record (log scale)', thr, log=True)
     axes[0][1].axhline(1.0, color='black', ls=':', lw=1)

@@ -226,7 +226,7 @@ def _kp_consumer(spec: dict[str, Any]) -> tuple[Any, list[Any]]:
         group_id=None,
         enable_auto_commit=False,
         auto_offset_reset='earliest',
-        fetch_max_wait_ms=FETCH_MAX_WAIT_MS,
+        fetch_max_wait_ms=spec.get('fetch_max_wait_ms', FETCH_MAX_WAIT_MS),
         max_poll_records=MAX_POLL_RECORDS,
         consumer_timeout_ms=int(STALL_TIMEOUT_S * 1000),
     )
@@ -387,7 +387,7 @@ def _ck_consumer_config(spec: dict[str, Any]) -> dict[str, Any]:
         'group.id': f'bench-{uuid.uuid4().hex}',
         'enable.auto.commit': False,
         'auto.offset.reset': 'earliest',
-        'fetch.wait.max.ms': FETCH_MAX_WAIT_MS,
+        'fetch.wait.max.ms': spec.get('fetch_max_wait_ms', FETCH_MAX_WAIT_MS),
         'enable.partition.eof': False,
     }
 
