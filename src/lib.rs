@@ -8,6 +8,7 @@
 //! - `bindings` (feature `python`): the thin pyo3 layer that `kafka._native` exposes.
 
 pub mod compression;
+pub mod consumer;
 pub mod error;
 pub mod group;
 pub mod network;
