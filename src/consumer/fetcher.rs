@@ -190,7 +190,7 @@ mod tests {
     fn corrupt_crc_is_an_error_only_when_checked() {
         let mut b = build(0, 2, Compression::None, -1, false);
         let n = b.len();
-        b[n - 1] ^= 0xff;
+        b[n - 2] ^= 0x01; // a value byte
         assert!(matches!(
             parse_partition_records(Some(Bytes::from(b.clone())), 0, true, false, None),
             Err(RecordsError::CrcMismatch { .. })

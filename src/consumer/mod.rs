@@ -259,6 +259,11 @@ impl Consumer {
         self.shared.state.lock().assigned()
     }
 
+    /// Whether poll() should return so that [`Self::group_step`] can run a rebalance.
+    pub fn needs_group_step(&self) -> bool {
+        self.coordinator().is_some_and(|c| c.rejoin_needed()) && self.is_auto_assigned()
+    }
+
     pub fn is_auto_assigned(&self) -> bool {
         self.shared.state.lock().partitions_auto_assigned()
     }
