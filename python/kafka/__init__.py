@@ -1,7 +1,7 @@
 """kafka-python-rs: a drop-in replacement for kafka-python with a Rust core.
 
-``from kafka import KafkaProducer`` gives the same producer API as
-kafka-python 2.x and 3.x.
+``from kafka import KafkaProducer, KafkaConsumer`` gives the same producer
+and consumer APIs as kafka-python 2.x and 3.x.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ __license__ = 'Apache License 2.0'
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 from kafka import errors
+from kafka.consumer import KafkaConsumer
+from kafka.consumer.subscription_state import ConsumerRebalanceListener
 from kafka.producer import KafkaProducer
 from kafka.serializer import DefaultSerializer, Deserializer, JsonSerializer, Serializer
 from kafka.structs import (
@@ -28,6 +30,17 @@ from kafka.structs import (
 )
 
 __all__ = [
-    'ConsumerGroupMetadata', 'DefaultSerializer', 'Deserializer', 'JsonSerializer', 'KafkaProducer',
-    'OffsetAndMetadata', 'Serializer', 'TopicPartition', 'TopicPartitionReplica', '__version__', 'errors',
+    'ConsumerGroupMetadata',
+    'ConsumerRebalanceListener',
+    'DefaultSerializer',
+    'Deserializer',
+    'JsonSerializer',
+    'KafkaConsumer',
+    'KafkaProducer',
+    'OffsetAndMetadata',
+    'Serializer',
+    'TopicPartition',
+    'TopicPartitionReplica',
+    '__version__',
+    'errors',
 ]
