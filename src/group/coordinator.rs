@@ -242,7 +242,7 @@ impl Coordinator {
             }
             match self.join_once(&topics).await {
                 Ok(r) => return Ok(r),
-                Err(e) if e.is_retriable() && Instant::now() < deadline => {
+                Err(e) if (e.is_retriable() || is_rejoin_error(&e)) && Instant::now() < deadline => {
                     log::debug!("group {}: join failed ({e}); retrying", self.config.group_id);
                     if let Error::Broker { code, .. } = &e {
                         if is_coordinator_error(*code) {
@@ -572,6 +572,23 @@ impl Coordinator {
             }
         }
     }
+}
+
+/// Errors after which a join is simply tried again.
+fn is_rejoin_error(e: &Error) -> bool {
+    matches!(
+        e,
+        Error::Broker { code, .. } if matches!(
+            *code,
+            ec::MEMBER_ID_REQUIRED
+                | ec::REBALANCE_IN_PROGRESS
+                | ec::UNKNOWN_MEMBER_ID
+                | ec::ILLEGAL_GENERATION
+                | ec::COORDINATOR_LOAD_IN_PROGRESS
+                | ec::COORDINATOR_NOT_AVAILABLE
+                | ec::NOT_COORDINATOR
+        )
+    )
 }
 
 fn ms(d: Duration) -> i32 {
