@@ -66,7 +66,11 @@ def test_consumer_record_fields_and_deserializers(bootstrap_servers: str, topic:
 def test_seek_positions_offsets_for_times_pause_resume(bootstrap_servers: str, topic: Callable[..., str]) -> None:
     t = topic(1)
     base = 1700000000000
-    produce(bootstrap_servers, t, [{'value': b'%d' % i, 'timestamp': base + i * 1000} for i in range(20)])
+    records = [{'value': b'%d' % i, 'timestamp': base + i * 1000} for i in range(20)]
+    produce(bootstrap_servers, t, records[:19])
+    # The last record in a batch of its own: Tansu answers ListOffsets(latest) with the base offset
+    # of the last batch + 1, which is the end offset only for a one-record batch.
+    produce(bootstrap_servers, t, records[19:])
     tp = TopicPartition(t, 0)
     with KafkaConsumer(bootstrap_servers=bootstrap_servers, auto_offset_reset='earliest') as c:
         c.assign([tp])
