@@ -130,10 +130,13 @@ def test_mixed_group_with_confluent_consumer(bootstrap_servers: str, topic: Call
                        'heartbeat.interval.ms': 1000, 'auto.offset.reset': 'earliest'})
     theirs.subscribe([t])
     stop = threading.Event()
+    their_assignment: set[TopicPartition] = set()
 
     def run_theirs() -> None:
         while not stop.is_set():
             theirs.poll(0.2)
+            their_assignment.clear()
+            their_assignment.update(TopicPartition(p.topic, p.partition) for p in theirs.assignment())
 
     thread = threading.Thread(target=run_theirs, daemon=True)
     thread.start()
@@ -142,7 +145,7 @@ def test_mixed_group_with_confluent_consumer(bootstrap_servers: str, topic: Call
         while True:
             ours.poll(timeout_ms=200)
             mine = ours.assignment()
-            other = {TopicPartition(p.topic, p.partition) for p in theirs.assignment()}
+            other = set(their_assignment)
             if len(mine) == 2 and len(other) == 2 and mine | other == {TopicPartition(t, p) for p in range(4)}:
                 break
             assert time.monotonic() < deadline, (mine, other)

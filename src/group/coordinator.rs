@@ -236,6 +236,8 @@ impl Coordinator {
         topics.sort();
         topics.dedup();
         self.rejoin_needed.store(false, Ordering::Release);
+        // No heartbeats or member commits with the old generation while rejoining.
+        self.member.lock().stable = false;
         loop {
             if self.closed.load(Ordering::Acquire) {
                 return Err(Error::Closed("consumer closed".into()));
