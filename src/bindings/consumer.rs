@@ -24,8 +24,14 @@ static TUPLE_NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static TP_CLASS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static RECORD_CLASS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
-fn cached<'py>(py: Python<'py>, cell: &'static PyOnceLock<Py<PyAny>>, module: &str, attr: &str) -> PyResult<Bound<'py, PyAny>> {
-    cell.get_or_try_init(py, || py.import(module)?.getattr(attr).map(Bound::unbind)).map(|o| o.bind(py).clone())
+fn cached<'py>(
+    py: Python<'py>,
+    cell: &'static PyOnceLock<Py<PyAny>>,
+    module: &str,
+    attr: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    cell.get_or_try_init(py, || py.import(module)?.getattr(attr).map(Bound::unbind))
+        .map(|o| o.bind(py).clone())
 }
 
 fn errors_class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
@@ -59,8 +65,11 @@ fn poll_err(py: Python<'_>, e: PollError) -> PyErr {
             PollError::NotAssigned(tp) => make_err(
                 py,
                 "IllegalStateError",
-                PyString::new(py, &format!("No current assignment for partition {}-{}", tp.topic, tp.partition))
-                    .into_any(),
+                PyString::new(
+                    py,
+                    &format!("No current assignment for partition {}-{}", tp.topic, tp.partition),
+                )
+                .into_any(),
             ),
             PollError::Partition(tp, PartitionError::NoOffset) => {
                 make_err(py, "NoOffsetForPartitionError", tp_obj(py, &tp)?)
@@ -223,7 +232,8 @@ impl PyConsumer {
             _ => None,
         };
         let group_id: Option<String> = get(config, "group_id", None)?;
-        let assignors: Vec<String> = get(config, "assignors", vec!["range".to_string(), "roundrobin".to_string()])?;
+        let assignors: Vec<String> =
+            get(config, "assignors", vec!["range".to_string(), "roundrobin".to_string()])?;
         let client = client_config(config)?;
         let group = group_id.map(|g| -> PyResult<GroupConfig> {
             Ok(GroupConfig {
@@ -248,7 +258,9 @@ impl PyConsumer {
             fetch_max_bytes: get(config, "fetch_max_bytes", d.fetch_max_bytes)?,
             max_partition_fetch_bytes: get(config, "max_partition_fetch_bytes", d.max_partition_fetch_bytes)?,
             check_crcs: get(config, "check_crcs", true)?,
-            isolation_level: if get::<String>(config, "isolation_level", "read_uncommitted".into())? == "read_committed" {
+            isolation_level: if get::<String>(config, "isolation_level", "read_uncommitted".into())?
+                == "read_committed"
+            {
                 1
             } else {
                 0
@@ -285,7 +297,11 @@ impl PyConsumer {
     }
 
     /// One step of group membership: ("stable"|"pending"|"revoke"|"assigned", partitions).
-    fn group_step<'py>(&self, py: Python<'py>, timeout_s: f64) -> PyResult<(&'static str, Bound<'py, PyList>)> {
+    fn group_step<'py>(
+        &self,
+        py: Python<'py>,
+        timeout_s: f64,
+    ) -> PyResult<(&'static str, Bound<'py, PyList>)> {
         let deadline = Instant::now() + Duration::from_secs_f64(timeout_s.max(0.0));
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
@@ -358,7 +374,13 @@ impl PyConsumer {
     }
 
     #[pyo3(signature = (topic, partition, timeout_s=None))]
-    fn position(&self, py: Python<'_>, topic: String, partition: i32, timeout_s: Option<f64>) -> PyResult<Option<i64>> {
+    fn position(
+        &self,
+        py: Python<'_>,
+        topic: String,
+        partition: i32,
+        timeout_s: Option<f64>,
+    ) -> PyResult<Option<i64>> {
         let tp = TopicPartition::new(topic, partition);
         let deadline = dur(timeout_s).map(|d| Instant::now() + d);
         loop {
@@ -399,14 +421,23 @@ impl PyConsumer {
     }
 
     #[pyo3(signature = (offsets=None, timeout_s=None))]
-    fn commit(&self, py: Python<'_>, offsets: Option<Vec<(String, i32, i64, String, i32)>>, timeout_s: Option<f64>) -> PyResult<()> {
+    fn commit(
+        &self,
+        py: Python<'_>,
+        offsets: Option<Vec<(String, i32, i64, String, i32)>>,
+        timeout_s: Option<f64>,
+    ) -> PyResult<()> {
         let offsets = offsets.map(to_commit);
         let inner = &self.inner;
         py.detach(|| inner.commit(offsets, dur(timeout_s))).map_err(|e| core_err(py, e))
     }
 
     #[pyo3(signature = (offsets=None))]
-    fn commit_async(&self, py: Python<'_>, offsets: Option<Vec<(String, i32, i64, String, i32)>>) -> PyResult<u64> {
+    fn commit_async(
+        &self,
+        py: Python<'_>,
+        offsets: Option<Vec<(String, i32, i64, String, i32)>>,
+    ) -> PyResult<u64> {
         self.inner.commit_async(offsets.map(to_commit)).map_err(|e| core_err(py, e))
     }
 
@@ -425,7 +456,12 @@ impl PyConsumer {
 
     /// [(offset, metadata, leader_epoch) or None] for each partition.
     #[pyo3(signature = (parts, timeout_s=None))]
-    fn committed<'py>(&self, py: Python<'py>, parts: Vec<(String, i32)>, timeout_s: Option<f64>) -> PyResult<Bound<'py, PyList>> {
+    fn committed<'py>(
+        &self,
+        py: Python<'py>,
+        parts: Vec<(String, i32)>,
+        timeout_s: Option<f64>,
+    ) -> PyResult<Bound<'py, PyList>> {
         let parts = parts_from(parts);
         let inner = &self.inner;
         let found = py.detach(|| inner.committed(&parts, dur(timeout_s))).map_err(|e| core_err(py, e))?;
@@ -440,7 +476,12 @@ impl PyConsumer {
     }
 
     #[pyo3(signature = (exclude_internal=true, timeout_s=None))]
-    fn topics<'py>(&self, py: Python<'py>, exclude_internal: bool, timeout_s: Option<f64>) -> PyResult<Bound<'py, PyDict>> {
+    fn topics<'py>(
+        &self,
+        py: Python<'py>,
+        exclude_internal: bool,
+        timeout_s: Option<f64>,
+    ) -> PyResult<Bound<'py, PyDict>> {
         let inner = &self.inner;
         let t = py.detach(|| inner.topics(exclude_internal, dur(timeout_s))).map_err(|e| core_err(py, e))?;
         let d = PyDict::new(py);

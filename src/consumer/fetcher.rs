@@ -102,7 +102,13 @@ fn push_empty(out: &mut PartitionRecords, leader_epoch: i32, next_offset: i64) {
             return;
         }
     }
-    out.batches.push(FetchedBatch { leader_epoch, timestamp_type: 0, records: VecDeque::new(), next_offset, bytes: 0 });
+    out.batches.push(FetchedBatch {
+        leader_epoch,
+        timestamp_type: 0,
+        records: VecDeque::new(),
+        next_offset,
+        bytes: 0,
+    });
 }
 
 #[cfg(test)]
@@ -171,14 +177,17 @@ mod tests {
         assert_eq!(offsets(&p), vec![0, 1, 2]);
         assert_eq!(p.next_fetch, 3);
         // Only a partial batch: nothing, and the fetch offset stays.
-        let p = parse_partition_records(Some(Bytes::from(second[..20].to_vec())), 3, true, false, None).unwrap();
+        let p =
+            parse_partition_records(Some(Bytes::from(second[..20].to_vec())), 3, true, false, None).unwrap();
         assert!(p.batches.is_empty());
         assert_eq!(p.next_fetch, 3);
     }
 
     #[test]
     fn records_before_the_fetch_offset_are_dropped() {
-        for c in [Compression::None, Compression::Gzip, Compression::Snappy, Compression::Lz4, Compression::Zstd] {
+        for c in
+            [Compression::None, Compression::Gzip, Compression::Snappy, Compression::Lz4, Compression::Zstd]
+        {
             let buf = Bytes::from(build(10, 5, c, -1, false));
             let p = parse_partition_records(Some(buf), 12, true, false, None).unwrap();
             assert_eq!(offsets(&p), vec![12, 13, 14], "{c:?}");

@@ -34,7 +34,9 @@ use crate::network::{Client, ClientConfig};
 use crate::protocol::error_code as ec;
 use crate::protocol::messages::{FetchPartition, FetchRequest, FetchTopic};
 pub use offsets::OffsetAnswer;
-pub use subscription::{Drained, OffsetReset, PartitionError, SubscriptionState, SubscriptionType, TopicPartition};
+pub use subscription::{
+    Drained, OffsetReset, PartitionError, SubscriptionState, SubscriptionType, TopicPartition,
+};
 
 /// Consumer settings (kafka-python names in the comments).
 #[derive(Debug, Clone)]
@@ -179,7 +181,11 @@ impl Consumer {
         let interval = shared.config.auto_commit_interval;
         Ok(Consumer {
             shared,
-            progress: Mutex::new(GroupProgress { revoked: false, join: None, next_autocommit: Instant::now() + interval }),
+            progress: Mutex::new(GroupProgress {
+                revoked: false,
+                join: None,
+                next_autocommit: Instant::now() + interval,
+            }),
             commits: Arc::new(Mutex::new(Vec::new())),
             next_commit_id: AtomicU64::new(1),
         })
@@ -297,7 +303,8 @@ impl Consumer {
                             parts.sort();
                             self.shared.client.add_topics(parts.iter().map(|tp| tp.topic.as_str()));
                             self.shared.state.lock().assign_from_subscribed(parts.clone());
-                            progress.next_autocommit = Instant::now() + self.shared.config.auto_commit_interval;
+                            progress.next_autocommit =
+                                Instant::now() + self.shared.config.auto_commit_interval;
                             self.shared.wake_all();
                             Ok(GroupStep::Assigned(parts))
                         }
@@ -337,7 +344,9 @@ impl Consumer {
         let mut snap = client.cluster();
         if topics.iter().any(|t| snap.topic(t).is_none()) {
             let deadline = Instant::now() + timeout.min(Duration::from_secs(1));
-            if let Ok(Ok(s)) = runtime().block_on(async { tokio::time::timeout_at(deadline.into(), client.refresh_metadata()).await }) {
+            if let Ok(Ok(s)) = runtime()
+                .block_on(async { tokio::time::timeout_at(deadline.into(), client.refresh_metadata()).await })
+            {
                 snap = s;
             }
         }
@@ -361,7 +370,12 @@ impl Consumer {
 
     /// Hands out up to `max` records, waiting at most `wait` for some. Returns early (empty) when
     /// the group needs a rebalance. Also runs the auto-commit when due.
-    pub fn poll_once(&self, max: usize, wait: Duration, update_positions: bool) -> Result<Vec<Drained>, PollError> {
+    pub fn poll_once(
+        &self,
+        max: usize,
+        wait: Duration,
+        update_positions: bool,
+    ) -> Result<Vec<Drained>, PollError> {
         self.maybe_autocommit();
         if let Some(c) = self.coordinator() {
             c.touch_poll();
@@ -440,7 +454,14 @@ impl Consumer {
     }
 
     pub fn paused(&self) -> Vec<TopicPartition> {
-        self.shared.state.lock().assignment.iter().filter(|(_, s)| s.paused).map(|(tp, _)| tp.clone()).collect()
+        self.shared
+            .state
+            .lock()
+            .assignment
+            .iter()
+            .filter(|(_, s)| s.paused)
+            .map(|(tp, _)| tp.clone())
+            .collect()
     }
 
     /// The position of `tp`, waiting up to `wait` for it to be resolved (`None`: not yet).
@@ -486,7 +507,12 @@ impl Consumer {
             .lock()
             .all_consumed()
             .into_iter()
-            .map(|(tp, offset, leader_epoch)| CommitOffset { tp, offset, leader_epoch, metadata: String::new() })
+            .map(|(tp, offset, leader_epoch)| CommitOffset {
+                tp,
+                offset,
+                leader_epoch,
+                metadata: String::new(),
+            })
             .collect()
     }
 
@@ -573,7 +599,11 @@ impl Consumer {
     // ---- metadata ----
 
     /// All topics (name -> partition ids), internal ones excluded when `exclude_internal`.
-    pub fn topics(&self, exclude_internal: bool, timeout: Option<Duration>) -> Result<BTreeMap<String, Vec<i32>>> {
+    pub fn topics(
+        &self,
+        exclude_internal: bool,
+        timeout: Option<Duration>,
+    ) -> Result<BTreeMap<String, Vec<i32>>> {
         let deadline = self.deadline(timeout);
         let client = &self.shared.client;
         let snap = runtime()
@@ -606,7 +636,8 @@ impl Consumer {
                 let as_member = self.is_auto_assigned();
                 if !as_member || c.is_stable() {
                     let offsets = self.consumed_offsets();
-                    if let Err(e) = runtime().block_on(c.commit(&offsets, as_member, self.deadline(timeout))) {
+                    if let Err(e) = runtime().block_on(c.commit(&offsets, as_member, self.deadline(timeout)))
+                    {
                         log::warn!("offset commit on close failed: {e}");
                     }
                 }
@@ -827,7 +858,9 @@ async fn fetch_from(sh: Arc<Shared>, node: i32, parts: Vec<(TopicPartition, i64,
             for t in resp.responses {
                 for p in t.partitions {
                     let tp = TopicPartition::new(t.topic.clone(), p.partition_index);
-                    let Some((_, fetch_offset, epoch)) = parts.iter().find(|(q, _, _)| *q == tp) else { continue };
+                    let Some((_, fetch_offset, epoch)) = parts.iter().find(|(q, _, _)| *q == tp) else {
+                        continue;
+                    };
                     seen.insert(tp.clone());
                     let parsed = if p.error_code == 0 {
                         let n = p.records.as_ref().map_or(0, |r| r.len());
@@ -885,8 +918,11 @@ async fn fetch_from(sh: Arc<Shared>, node: i32, parts: Vec<(TopicPartition, i64,
                     }
                 }
             }
-            let missing: Vec<(TopicPartition, u64)> =
-                parts.iter().filter(|(tp, _, _)| !seen.contains(tp)).map(|(tp, _, e)| (tp.clone(), *e)).collect();
+            let missing: Vec<(TopicPartition, u64)> = parts
+                .iter()
+                .filter(|(tp, _, _)| !seen.contains(tp))
+                .map(|(tp, _, e)| (tp.clone(), *e))
+                .collect();
             clear_inflight(&sh, missing);
         }
     }

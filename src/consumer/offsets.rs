@@ -93,7 +93,12 @@ pub async fn list_offsets(
                                     last_err = Some(Error::broker(c, "ListOffsets"));
                                     retry.push((tp, ts));
                                 }
-                                c => return Err(Error::broker(c, format!("ListOffsets for {}-{}", tp.topic, tp.partition))),
+                                c => {
+                                    return Err(Error::broker(
+                                        c,
+                                        format!("ListOffsets for {}-{}", tp.topic, tp.partition),
+                                    ))
+                                }
                             }
                         }
                     }

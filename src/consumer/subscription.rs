@@ -188,7 +188,10 @@ impl SubscriptionState {
     }
 
     /// assign(partitions): replaces the manual assignment, keeping the state of partitions kept.
-    pub fn assign_from_user(&mut self, parts: impl IntoIterator<Item = TopicPartition>) -> Result<(), &'static str> {
+    pub fn assign_from_user(
+        &mut self,
+        parts: impl IntoIterator<Item = TopicPartition>,
+    ) -> Result<(), &'static str> {
         if self.kind == SubscriptionType::AutoTopics {
             return Err(EXCLUSIVE_MSG);
         }
@@ -269,9 +272,9 @@ impl SubscriptionState {
 
     /// Whether any unpaused partition has records (or a reportable error) ready.
     pub fn has_ready(&self) -> bool {
-        self.assignment.values().any(|st| {
-            !st.paused && (st.error.is_some() || st.buffer.iter().any(|b| !b.records.is_empty()))
-        })
+        self.assignment
+            .values()
+            .any(|st| !st.paused && (st.error.is_some() || st.buffer.iter().any(|b| !b.records.is_empty())))
     }
 
     /// Takes the first pending partition error, if any.

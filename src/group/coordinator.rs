@@ -95,12 +95,18 @@ fn is_coordinator_error(code: i16) -> bool {
 impl Coordinator {
     /// Creates the member and starts its heartbeat task. `wake` is called when a rebalance is
     /// needed, so that a waiting poll() returns to run it.
-    pub fn new(client: Arc<Client>, config: GroupConfig, wake: Box<dyn Fn() + Send + Sync>) -> Result<Arc<Self>> {
+    pub fn new(
+        client: Arc<Client>,
+        config: GroupConfig,
+        wake: Box<dyn Fn() + Send + Sync>,
+    ) -> Result<Arc<Self>> {
         let mut assignors = Vec::new();
         for name in &config.assignors {
             match assignor_by_name(name) {
                 Some(a) => assignors.push(a),
-                None => return Err(Error::InvalidArgument(format!("unsupported partition assignor {name:?}"))),
+                None => {
+                    return Err(Error::InvalidArgument(format!("unsupported partition assignor {name:?}")))
+                }
             }
         }
         if assignors.is_empty() {
@@ -251,7 +257,8 @@ impl Coordinator {
                             self.mark_unknown().await;
                         }
                     }
-                    if !matches!(&e, Error::Broker { code, .. } if *code == ec::MEMBER_ID_REQUIRED || *code == ec::REBALANCE_IN_PROGRESS) {
+                    if !matches!(&e, Error::Broker { code, .. } if *code == ec::MEMBER_ID_REQUIRED || *code == ec::REBALANCE_IN_PROGRESS)
+                    {
                         tokio::time::sleep(self.config.retry_backoff).await;
                     }
                 }
@@ -304,7 +311,8 @@ impl Coordinator {
             m.protocol = Some(protocol.clone());
             m.leader = leader;
         }
-        let assignments = if leader { self.perform_assignment(&protocol, &resp.members).await? } else { Vec::new() };
+        let assignments =
+            if leader { self.perform_assignment(&protocol, &resp.members).await? } else { Vec::new() };
         let sync = SyncGroupRequest {
             group_id: self.config.group_id.clone(),
             generation_id: resp.generation_id,
@@ -339,7 +347,13 @@ impl Coordinator {
         }
         self.member.lock().stable = true;
         self.touch_poll();
-        Ok(JoinResult { generation: resp.generation_id, member_id: resp.member_id, protocol, leader, assignment: parts })
+        Ok(JoinResult {
+            generation: resp.generation_id,
+            member_id: resp.member_id,
+            protocol,
+            leader,
+            assignment: parts,
+        })
     }
 
     /// The leader's job: run the assignor over every member's subscription.
@@ -391,9 +405,16 @@ impl Coordinator {
                     .collect(),
                 user_data: None,
             };
-            out.push(SyncGroupRequestAssignment { member_id: m.member_id.clone(), assignment: a.to_bytes(0)? });
+            out.push(SyncGroupRequestAssignment {
+                member_id: m.member_id.clone(),
+                assignment: a.to_bytes(0)?,
+            });
         }
-        log::info!("group {}: leader assigned with {protocol} to {} members", self.config.group_id, members.len());
+        log::info!(
+            "group {}: leader assigned with {protocol} to {} members",
+            self.config.group_id,
+            members.len()
+        );
         Ok(out)
     }
 
@@ -533,7 +554,10 @@ impl Coordinator {
             topics: Some(
                 by_topic
                     .into_iter()
-                    .map(|(name, partition_indexes)| OffsetFetchRequestTopic { name: name.to_string(), partition_indexes })
+                    .map(|(name, partition_indexes)| OffsetFetchRequestTopic {
+                        name: name.to_string(),
+                        partition_indexes,
+                    })
                     .collect(),
             ),
             require_stable: false,
