@@ -18,6 +18,9 @@ use crate::consumer::{
 use crate::error::Error;
 use crate::group::{CommitOffset, GroupConfig};
 
+/// (topic, partition, offset, metadata, leader_epoch) as the Python layer passes commits.
+type OffsetTuple = (String, i32, i64, String, i32);
+
 const SLICE: Duration = Duration::from_millis(100);
 
 static TUPLE_NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
@@ -424,7 +427,7 @@ impl PyConsumer {
     fn commit(
         &self,
         py: Python<'_>,
-        offsets: Option<Vec<(String, i32, i64, String, i32)>>,
+        offsets: Option<Vec<OffsetTuple>>,
         timeout_s: Option<f64>,
     ) -> PyResult<()> {
         let offsets = offsets.map(to_commit);
@@ -436,7 +439,7 @@ impl PyConsumer {
     fn commit_async(
         &self,
         py: Python<'_>,
-        offsets: Option<Vec<(String, i32, i64, String, i32)>>,
+        offsets: Option<Vec<OffsetTuple>>,
     ) -> PyResult<u64> {
         self.inner.commit_async(offsets.map(to_commit)).map_err(|e| core_err(py, e))
     }
@@ -515,7 +518,7 @@ impl PyConsumer {
     }
 }
 
-fn to_commit(offsets: Vec<(String, i32, i64, String, i32)>) -> Vec<CommitOffset> {
+fn to_commit(offsets: Vec<OffsetTuple>) -> Vec<CommitOffset> {
     offsets
         .into_iter()
         .map(|(t, p, offset, metadata, leader_epoch)| CommitOffset {

@@ -134,6 +134,9 @@ impl Shared {
     }
 }
 
+/// The id of a commit_async call and its outcome.
+type CommitResult = (u64, Result<()>);
+
 struct GroupProgress {
     revoked: bool,
     join: Option<JoinHandle<Result<JoinResult>>>,
@@ -144,7 +147,7 @@ struct GroupProgress {
 pub struct Consumer {
     shared: Arc<Shared>,
     progress: Mutex<GroupProgress>,
-    commits: Arc<Mutex<Vec<(u64, Result<()>)>>>,
+    commits: Arc<Mutex<Vec<CommitResult>>>,
     next_commit_id: AtomicU64,
 }
 
