@@ -436,11 +436,7 @@ impl PyConsumer {
     }
 
     #[pyo3(signature = (offsets=None))]
-    fn commit_async(
-        &self,
-        py: Python<'_>,
-        offsets: Option<Vec<OffsetTuple>>,
-    ) -> PyResult<u64> {
+    fn commit_async(&self, py: Python<'_>, offsets: Option<Vec<OffsetTuple>>) -> PyResult<u64> {
         self.inner.commit_async(offsets.map(to_commit)).map_err(|e| core_err(py, e))
     }
 
