@@ -9,6 +9,7 @@
 
 pub mod admin;
 pub mod compression;
+pub mod consumer;
 pub mod error;
 pub mod group;
 pub mod network;

@@ -1,7 +1,7 @@
 """kafka-python-rs: a drop-in replacement for kafka-python with a Rust core.
 
-``from kafka import KafkaProducer`` gives the same producer API as
-kafka-python 2.x and 3.x.
+``from kafka import KafkaProducer, KafkaConsumer`` gives the same producer
+and consumer APIs as kafka-python 2.x and 3.x.
 """
 
 from __future__ import annotations
@@ -19,6 +19,8 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 from kafka import errors
 from kafka.admin import KafkaAdminClient
+from kafka.consumer import KafkaConsumer
+from kafka.consumer.subscription_state import ConsumerRebalanceListener
 from kafka.producer import KafkaProducer
 from kafka.serializer import DefaultSerializer, Deserializer, JsonSerializer, Serializer
 from kafka.structs import (
@@ -29,6 +31,18 @@ from kafka.structs import (
 )
 
 __all__ = [
-    'ConsumerGroupMetadata', 'DefaultSerializer', 'Deserializer', 'JsonSerializer', 'KafkaAdminClient',
-    'KafkaProducer', 'OffsetAndMetadata', 'Serializer', 'TopicPartition', 'TopicPartitionReplica', '__version__', 'errors',
+    'ConsumerGroupMetadata',
+    'ConsumerRebalanceListener',
+    'DefaultSerializer',
+    'Deserializer',
+    'JsonSerializer',
+    'KafkaAdminClient',
+    'KafkaConsumer',
+    'KafkaProducer',
+    'OffsetAndMetadata',
+    'Serializer',
+    'TopicPartition',
+    'TopicPartitionReplica',
+    '__version__',
+    'errors',
 ]

@@ -3,6 +3,7 @@
 
 mod admin;
 mod config;
+mod consumer;
 mod errors;
 mod future;
 mod producer;
@@ -57,6 +58,7 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     py.import("atexit")?.call_method1("register", (shutdown,))?;
     m.add_class::<producer::PyProducer>()?;
     m.add_class::<admin::PyAdmin>()?;
+    m.add_class::<consumer::PyConsumer>()?;
     m.add_class::<future::FutureRecordMetadata>()?;
     m.add_function(wrap_pyfunction!(murmur2, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

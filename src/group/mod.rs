@@ -1,6 +1,9 @@
 //! Consumer-group coordination: the client side of Kafka's group membership protocol.
 //!
-//! Currently only the partition assignors live here ([`assignor`]); the group coordinator
-//! state machine (join/sync/heartbeat, offset commits) is added alongside them.
+//! - [`assignor`]: the partition assignors (range, roundrobin, sticky);
+//! - [`coordinator`]: coordinator discovery, join/sync, heartbeat, leave, offset commit/fetch.
 
 pub mod assignor;
+pub mod coordinator;
+
+pub use coordinator::{CommitOffset, Committed, Coordinator, GroupConfig, JoinResult};

@@ -1,0 +1,1 @@
+"""Consumer-group coordination (the protocol runs in the Rust core)."""

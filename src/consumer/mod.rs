@@ -1,0 +1,938 @@
+//! The consumer: subscription state, background fetching and group membership.
+//!
+//! - [`subscription`]: assigned partitions, positions, pauses, pending resets, prefetch buffers;
+//! - [`fetcher`]: decoding Fetch responses (control batches, aborted transactions);
+//! - [`offsets`]: ListOffsets (beginning/end offsets, offsets_for_times, resets).
+//!
+//! A background task on the shared runtime resolves missing positions (committed offsets, then
+//! auto_offset_reset) and keeps one Fetch request in flight per partition leader, decoding the
+//! responses into per-partition buffers while the application processes earlier records. The
+//! application side ([`Consumer::poll_once`]) only moves records out of those buffers.
+//!
+//! Group membership is driven from poll(), as in kafka-python: [`Consumer::group_step`] reports
+//! revocations before rejoining and the new assignment after it, so that the rebalance listener
+//! runs on the application's thread. The join itself runs on the runtime and survives poll
+//! timeouts; the heartbeat runs on the runtime independently of poll().
+
+pub mod fetcher;
+pub mod offsets;
+pub mod subscription;
+
+use std::collections::{BTreeMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock, Weak};
+use std::time::{Duration, Instant};
+
+use parking_lot::{Condvar, Mutex};
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
+
+use crate::error::{Error, Result};
+use crate::group::{CommitOffset, Committed, Coordinator, GroupConfig, JoinResult};
+use crate::network::runtime::runtime;
+use crate::network::{Client, ClientConfig};
+use crate::protocol::error_code as ec;
+use crate::protocol::messages::{FetchPartition, FetchRequest, FetchTopic};
+pub use offsets::OffsetAnswer;
+pub use subscription::{
+    Drained, OffsetReset, PartitionError, SubscriptionState, SubscriptionType, TopicPartition,
+};
+
+/// Consumer settings (kafka-python names in the comments).
+#[derive(Debug, Clone)]
+pub struct ConsumerConfig {
+    pub client: ClientConfig,
+    /// group_id and the membership settings; `None` without group_id.
+    pub group: Option<GroupConfig>,
+    pub enable_auto_commit: bool,
+    pub auto_commit_interval: Duration,
+    /// auto_offset_reset ('none' is `None`).
+    pub auto_offset_reset: Option<OffsetReset>,
+    pub fetch_min_bytes: i32,
+    pub fetch_max_wait: Duration,
+    pub fetch_max_bytes: i32,
+    pub max_partition_fetch_bytes: i32,
+    pub check_crcs: bool,
+    /// 0 read_uncommitted, 1 read_committed.
+    pub isolation_level: i8,
+    /// default_api_timeout_ms: bound of blocking calls without their own timeout.
+    pub default_api_timeout: Duration,
+}
+
+impl Default for ConsumerConfig {
+    fn default() -> Self {
+        Self {
+            client: ClientConfig::default(),
+            group: None,
+            enable_auto_commit: true,
+            auto_commit_interval: Duration::from_millis(5000),
+            auto_offset_reset: Some(OffsetReset::Latest),
+            fetch_min_bytes: 1,
+            fetch_max_wait: Duration::from_millis(500),
+            fetch_max_bytes: 52_428_800,
+            max_partition_fetch_bytes: 1_048_576,
+            check_crcs: true,
+            isolation_level: 0,
+            default_api_timeout: Duration::from_millis(60_000),
+        }
+    }
+}
+
+/// What poll() reports instead of records.
+#[derive(Debug, Clone)]
+pub enum PollError {
+    Core(Error),
+    Partition(TopicPartition, PartitionError),
+    /// The partition is not assigned to this consumer.
+    NotAssigned(TopicPartition),
+}
+
+impl From<Error> for PollError {
+    fn from(e: Error) -> Self {
+        PollError::Core(e)
+    }
+}
+
+/// The outcome of one [`Consumer::group_step`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GroupStep {
+    /// Nothing to do: the assignment is current.
+    Stable,
+    /// A join is in progress; call again.
+    Pending,
+    /// Call `on_partitions_revoked` with these, then call again.
+    Revoke(Vec<TopicPartition>),
+    /// The group assigned these; call `on_partitions_assigned`.
+    Assigned(Vec<TopicPartition>),
+}
+
+#[derive(Default)]
+struct Metrics {
+    records: AtomicU64,
+    bytes: AtomicU64,
+    fetches: AtomicU64,
+}
+
+struct Shared {
+    client: Arc<Client>,
+    config: ConsumerConfig,
+    state: Mutex<SubscriptionState>,
+    ready: Condvar,
+    fetch_wake: Arc<Notify>,
+    coordinator: OnceLock<Arc<Coordinator>>,
+    closed: AtomicBool,
+    busy_nodes: Mutex<HashSet<i32>>,
+    metrics: Metrics,
+}
+
+impl Shared {
+    fn wake_all(&self) {
+        let _g = self.state.lock();
+        self.ready.notify_all();
+        drop(_g);
+        self.fetch_wake.notify_one();
+    }
+}
+
+/// The id of a commit_async call and its outcome.
+type CommitResult = (u64, Result<()>);
+
+struct GroupProgress {
+    revoked: bool,
+    join: Option<JoinHandle<Result<JoinResult>>>,
+    next_autocommit: Instant,
+}
+
+/// A consumer: the API the Python bindings call.
+pub struct Consumer {
+    shared: Arc<Shared>,
+    progress: Mutex<GroupProgress>,
+    commits: Arc<Mutex<Vec<CommitResult>>>,
+    next_commit_id: AtomicU64,
+}
+
+impl Consumer {
+    /// Creates the consumer and starts its fetcher (and, with a group, the heartbeat).
+    pub fn new(config: ConsumerConfig) -> Result<Consumer> {
+        if config.client.bootstrap_servers.is_empty() {
+            return Err(Error::InvalidArgument("bootstrap_servers is empty".into()));
+        }
+        let client = Client::new(config.client.clone());
+        let use_committed = config.group.is_some();
+        let shared = Arc::new(Shared {
+            client: client.clone(),
+            state: Mutex::new(SubscriptionState::new(config.auto_offset_reset, use_committed)),
+            config,
+            ready: Condvar::new(),
+            fetch_wake: Arc::new(Notify::new()),
+            coordinator: OnceLock::new(),
+            closed: AtomicBool::new(false),
+            busy_nodes: Mutex::new(HashSet::new()),
+            metrics: Metrics::default(),
+        });
+        if let Some(g) = shared.config.group.clone() {
+            let weak = Arc::downgrade(&shared);
+            let wake = Box::new(move || {
+                if let Some(s) = weak.upgrade() {
+                    s.wake_all();
+                }
+            });
+            let c = Coordinator::new(client, g, wake)?;
+            let _ = shared.coordinator.set(c);
+        }
+        runtime().spawn(fetch_loop(Arc::downgrade(&shared)));
+        let interval = shared.config.auto_commit_interval;
+        Ok(Consumer {
+            shared,
+            progress: Mutex::new(GroupProgress {
+                revoked: false,
+                join: None,
+                next_autocommit: Instant::now() + interval,
+            }),
+            commits: Arc::new(Mutex::new(Vec::new())),
+            next_commit_id: AtomicU64::new(1),
+        })
+    }
+
+    pub fn config(&self) -> &ConsumerConfig {
+        &self.shared.config
+    }
+
+    pub fn client(&self) -> &Arc<Client> {
+        &self.shared.client
+    }
+
+    fn coordinator(&self) -> Option<&Arc<Coordinator>> {
+        self.shared.coordinator.get()
+    }
+
+    fn deadline(&self, timeout: Option<Duration>) -> Instant {
+        Instant::now() + timeout.unwrap_or(self.shared.config.default_api_timeout)
+    }
+
+    // ---- subscription ----
+
+    /// subscribe(topics). Changing the topic set triggers a rebalance.
+    pub fn subscribe(&self, topics: Vec<String>) -> Result<()> {
+        let changed = {
+            let mut st = self.shared.state.lock();
+            st.subscribe(topics.clone()).map_err(|m| Error::Other(format!("IllegalStateError: {m}")))?
+        };
+        self.shared.client.add_topics(topics.iter().map(String::as_str));
+        if changed {
+            if let Some(c) = self.coordinator() {
+                c.request_rejoin();
+            }
+        }
+        Ok(())
+    }
+
+    pub fn subscription(&self) -> Option<Vec<String>> {
+        let st = self.shared.state.lock();
+        (st.kind == SubscriptionType::AutoTopics).then(|| st.subscription.iter().cloned().collect())
+    }
+
+    /// unsubscribe(): leaves the group (if any) and forgets every partition.
+    pub fn unsubscribe(&self) {
+        let was_auto = {
+            let mut st = self.shared.state.lock();
+            let auto = st.partitions_auto_assigned();
+            st.unsubscribe();
+            auto
+        };
+        if was_auto {
+            if let Some(c) = self.coordinator() {
+                if let Some(j) = self.progress.lock().join.take() {
+                    j.abort();
+                }
+                runtime().block_on(c.leave());
+                c.request_rejoin();
+            }
+        }
+        self.progress.lock().revoked = false;
+        self.shared.wake_all();
+    }
+
+    pub fn assign(&self, parts: Vec<TopicPartition>) -> Result<()> {
+        self.shared.client.add_topics(parts.iter().map(|tp| tp.topic.as_str()));
+        self.shared
+            .state
+            .lock()
+            .assign_from_user(parts)
+            .map_err(|m| Error::Other(format!("IllegalStateError: {m}")))?;
+        self.shared.wake_all();
+        Ok(())
+    }
+
+    pub fn assignment(&self) -> Vec<TopicPartition> {
+        self.shared.state.lock().assigned()
+    }
+
+    /// Whether poll() should return so that [`Self::group_step`] can run a rebalance.
+    pub fn needs_group_step(&self) -> bool {
+        self.coordinator().is_some_and(|c| c.rejoin_needed()) && self.is_auto_assigned()
+    }
+
+    pub fn is_auto_assigned(&self) -> bool {
+        self.shared.state.lock().partitions_auto_assigned()
+    }
+
+    /// Drives group membership; see [`GroupStep`]. Waits at most `timeout` for a join.
+    pub fn group_step(&self, timeout: Duration) -> Result<GroupStep> {
+        if let Some(c) = self.coordinator() {
+            c.touch_poll();
+        }
+        let (auto, topics) = {
+            let st = self.shared.state.lock();
+            (st.partitions_auto_assigned(), st.subscription.iter().cloned().collect::<Vec<_>>())
+        };
+        if !auto {
+            return Ok(GroupStep::Stable);
+        }
+        let Some(coord) = self.coordinator().cloned() else {
+            return Ok(self.assign_all_locally(&topics, timeout));
+        };
+        let mut progress = self.progress.lock();
+        if let Some(handle) = progress.join.as_mut() {
+            let waited = runtime().block_on(async { tokio::time::timeout(timeout, handle).await });
+            return match waited {
+                Err(_) => Ok(GroupStep::Pending),
+                Ok(joined) => {
+                    progress.join = None;
+                    match joined {
+                        Ok(Ok(result)) => {
+                            progress.revoked = false;
+                            let mut parts = result.assignment;
+                            parts.sort();
+                            self.shared.client.add_topics(parts.iter().map(|tp| tp.topic.as_str()));
+                            self.shared.state.lock().assign_from_subscribed(parts.clone());
+                            progress.next_autocommit =
+                                Instant::now() + self.shared.config.auto_commit_interval;
+                            self.shared.wake_all();
+                            Ok(GroupStep::Assigned(parts))
+                        }
+                        Ok(Err(e)) if e.is_retriable() => Ok(GroupStep::Pending),
+                        Ok(Err(e)) => Err(e),
+                        Err(_) => Ok(GroupStep::Pending),
+                    }
+                }
+            };
+        }
+        if !coord.rejoin_needed() && coord.is_stable() {
+            return Ok(GroupStep::Stable);
+        }
+        if !progress.revoked {
+            progress.revoked = true;
+            let owned = self.shared.state.lock().assigned();
+            if self.shared.config.enable_auto_commit && coord.is_stable() {
+                let offsets = self.consumed_offsets();
+                if let Err(e) = runtime().block_on(coord.commit(&offsets, true, self.deadline(None))) {
+                    log::warn!("auto-commit before rebalance failed: {e}");
+                }
+            }
+            return Ok(GroupStep::Revoke(owned));
+        }
+        // The application has handled the revocation: drop the partitions and join.
+        self.shared.state.lock().assign_from_subscribed(Vec::new());
+        let deadline = Instant::now() + self.shared.config.default_api_timeout.max(Duration::from_secs(60));
+        let c = coord.clone();
+        progress.join = Some(runtime().spawn(async move { c.join(topics, deadline).await }));
+        drop(progress);
+        self.group_step(timeout)
+    }
+
+    /// Without group_id, subscribe() assigns every partition of the topics to this consumer.
+    fn assign_all_locally(&self, topics: &[String], timeout: Duration) -> GroupStep {
+        let client = &self.shared.client;
+        let mut snap = client.cluster();
+        if topics.iter().any(|t| snap.topic(t).is_none()) {
+            let deadline = Instant::now() + timeout.min(Duration::from_secs(1));
+            if let Ok(Ok(s)) = runtime()
+                .block_on(async { tokio::time::timeout_at(deadline.into(), client.refresh_metadata()).await })
+            {
+                snap = s;
+            }
+        }
+        let mut parts = Vec::new();
+        for t in topics {
+            if let Some(info) = snap.topic(t) {
+                parts.extend(info.partitions.iter().map(|p| TopicPartition::new(t.clone(), p.partition)));
+            }
+        }
+        let mut st = self.shared.state.lock();
+        let current: Vec<TopicPartition> = st.assigned();
+        if current != parts {
+            st.assign_from_subscribed(parts);
+            drop(st);
+            self.shared.wake_all();
+        }
+        GroupStep::Stable
+    }
+
+    // ---- records ----
+
+    /// Hands out up to `max` records, waiting at most `wait` for some. Returns early (empty) when
+    /// the group needs a rebalance. Also runs the auto-commit when due.
+    pub fn poll_once(
+        &self,
+        max: usize,
+        wait: Duration,
+        update_positions: bool,
+    ) -> Result<Vec<Drained>, PollError> {
+        self.maybe_autocommit();
+        if let Some(c) = self.coordinator() {
+            c.touch_poll();
+        }
+        let deadline = Instant::now() + wait;
+        let mut st = self.shared.state.lock();
+        loop {
+            if let Some((tp, e)) = st.take_error() {
+                return Err(PollError::Partition(tp, e));
+            }
+            let drained = st.drain(max, update_positions);
+            if !drained.is_empty() {
+                drop(st);
+                self.shared.fetch_wake.notify_one();
+                let n: usize = drained.iter().map(|d| d.records.len()).sum();
+                self.shared.metrics.records.fetch_add(n as u64, Ordering::Relaxed);
+                return Ok(drained);
+            }
+            if self.coordinator().is_some_and(|c| c.rejoin_needed()) && st.partitions_auto_assigned() {
+                return Ok(Vec::new());
+            }
+            if self.shared.closed.load(Ordering::Acquire) {
+                return Err(PollError::Core(Error::Closed("consumer is closed".into())));
+            }
+            if self.shared.ready.wait_until(&mut st, deadline).timed_out() {
+                if let Some((tp, e)) = st.take_error() {
+                    return Err(PollError::Partition(tp, e));
+                }
+                return Ok(st.drain(max, update_positions));
+            }
+        }
+    }
+
+    /// Sets positions after the application consumed records handed out without updating them.
+    pub fn update_positions(&self, positions: &[(TopicPartition, i64, i32)]) {
+        let mut st = self.shared.state.lock();
+        for (tp, offset, epoch) in positions {
+            if let Some(p) = st.assignment.get_mut(tp) {
+                if p.position.is_some_and(|cur| cur <= *offset) {
+                    p.position = Some(*offset);
+                    p.position_epoch = *epoch;
+                }
+            }
+        }
+    }
+
+    // ---- positions ----
+
+    pub fn seek(&self, tp: &TopicPartition, offset: i64) -> Result<(), PollError> {
+        let mut st = self.shared.state.lock();
+        let p = st.assignment.get_mut(tp).ok_or_else(|| PollError::NotAssigned(tp.clone()))?;
+        p.seek(offset);
+        drop(st);
+        self.shared.wake_all();
+        Ok(())
+    }
+
+    pub fn seek_to(&self, parts: &[TopicPartition], reset: OffsetReset) -> Result<(), PollError> {
+        let mut st = self.shared.state.lock();
+        for tp in parts {
+            st.assignment.get_mut(tp).ok_or_else(|| PollError::NotAssigned(tp.clone()))?.request_reset(reset);
+        }
+        drop(st);
+        self.shared.wake_all();
+        Ok(())
+    }
+
+    pub fn set_paused(&self, parts: &[TopicPartition], paused: bool) -> Result<(), PollError> {
+        let mut st = self.shared.state.lock();
+        for tp in parts {
+            st.assignment.get_mut(tp).ok_or_else(|| PollError::NotAssigned(tp.clone()))?.paused = paused;
+        }
+        drop(st);
+        self.shared.wake_all();
+        Ok(())
+    }
+
+    pub fn paused(&self) -> Vec<TopicPartition> {
+        self.shared
+            .state
+            .lock()
+            .assignment
+            .iter()
+            .filter(|(_, s)| s.paused)
+            .map(|(tp, _)| tp.clone())
+            .collect()
+    }
+
+    /// The position of `tp`, waiting up to `wait` for it to be resolved (`None`: not yet).
+    pub fn position_wait(&self, tp: &TopicPartition, wait: Duration) -> Result<Option<i64>, PollError> {
+        let deadline = Instant::now() + wait;
+        let mut st = self.shared.state.lock();
+        loop {
+            let p = st.assignment.get(tp).ok_or_else(|| PollError::NotAssigned(tp.clone()))?;
+            if let Some(pos) = p.position {
+                return Ok(Some(pos));
+            }
+            if let Some(e) = p.error.clone() {
+                return Err(PollError::Partition(tp.clone(), e));
+            }
+            self.shared.fetch_wake.notify_one();
+            if self.shared.ready.wait_until(&mut st, deadline).timed_out() {
+                return Ok(st.assignment.get(tp).and_then(|p| p.position));
+            }
+        }
+    }
+
+    pub fn highwater(&self, tp: &TopicPartition) -> Result<Option<i64>, PollError> {
+        let st = self.shared.state.lock();
+        Ok(st.assignment.get(tp).ok_or_else(|| PollError::NotAssigned(tp.clone()))?.highwater)
+    }
+
+    /// ListOffsets for `(partition, timestamp)` pairs (-2 earliest, -1 latest).
+    pub fn list_offsets(
+        &self,
+        queries: &[(TopicPartition, i64)],
+        timeout: Option<Duration>,
+    ) -> Result<BTreeMap<TopicPartition, OffsetAnswer>> {
+        let deadline = self.deadline(timeout);
+        let iso = self.shared.config.isolation_level;
+        runtime().block_on(offsets::list_offsets(&self.shared.client, queries, iso, deadline))
+    }
+
+    // ---- commits ----
+
+    fn consumed_offsets(&self) -> Vec<CommitOffset> {
+        self.shared
+            .state
+            .lock()
+            .all_consumed()
+            .into_iter()
+            .map(|(tp, offset, leader_epoch)| CommitOffset {
+                tp,
+                offset,
+                leader_epoch,
+                metadata: String::new(),
+            })
+            .collect()
+    }
+
+    fn commit_target(&self) -> Result<(Arc<Coordinator>, bool)> {
+        let c = self
+            .coordinator()
+            .cloned()
+            .ok_or_else(|| Error::Other("IllegalStateError: Requires group_id".into()))?;
+        Ok((c, self.is_auto_assigned()))
+    }
+
+    /// commit(offsets): synchronous; `None` commits the consumed positions.
+    pub fn commit(&self, offsets: Option<Vec<CommitOffset>>, timeout: Option<Duration>) -> Result<()> {
+        let (c, as_member) = self.commit_target()?;
+        let offsets = offsets.unwrap_or_else(|| self.consumed_offsets());
+        runtime().block_on(c.commit(&offsets, as_member, self.deadline(timeout)))
+    }
+
+    /// commit_async(offsets): returns an id reported by [`Self::take_commit_results`].
+    pub fn commit_async(&self, offsets: Option<Vec<CommitOffset>>) -> Result<u64> {
+        let (c, as_member) = self.commit_target()?;
+        let offsets = offsets.unwrap_or_else(|| self.consumed_offsets());
+        let id = self.next_commit_id.fetch_add(1, Ordering::Relaxed);
+        let results = self.commits.clone();
+        let deadline = self.deadline(None);
+        let shared = Arc::downgrade(&self.shared);
+        runtime().spawn(async move {
+            let r = c.commit(&offsets, as_member, deadline).await;
+            results.lock().push((id, r));
+            if let Some(s) = shared.upgrade() {
+                s.wake_all();
+            }
+        });
+        Ok(id)
+    }
+
+    /// Results of finished commit_async calls.
+    pub fn take_commit_results(&self) -> Vec<(u64, Result<()>)> {
+        std::mem::take(&mut *self.commits.lock())
+    }
+
+    fn maybe_autocommit(&self) {
+        if !self.shared.config.enable_auto_commit {
+            return;
+        }
+        let Some(c) = self.coordinator().cloned() else { return };
+        let mut progress = self.progress.lock();
+        if Instant::now() < progress.next_autocommit {
+            return;
+        }
+        progress.next_autocommit = Instant::now() + self.shared.config.auto_commit_interval;
+        drop(progress);
+        let as_member = self.is_auto_assigned();
+        if as_member && !c.is_stable() {
+            return;
+        }
+        let offsets = self.consumed_offsets();
+        if offsets.is_empty() {
+            return;
+        }
+        let deadline = Instant::now() + self.shared.config.auto_commit_interval;
+        runtime().spawn(async move {
+            if let Err(e) = c.commit(&offsets, as_member, deadline).await {
+                log::warn!("auto offset commit failed: {e}");
+            }
+        });
+    }
+
+    /// committed(): the group's committed offsets of `parts`.
+    pub fn committed(
+        &self,
+        parts: &[TopicPartition],
+        timeout: Option<Duration>,
+    ) -> Result<BTreeMap<TopicPartition, Option<Committed>>> {
+        let (c, _) = self.commit_target()?;
+        runtime().block_on(c.fetch_committed(parts, self.deadline(timeout)))
+    }
+
+    /// (generation, member_id, stable) of the group membership.
+    pub fn group_generation(&self) -> Option<(i32, String, bool)> {
+        self.coordinator().map(|c| c.generation())
+    }
+
+    // ---- metadata ----
+
+    /// All topics (name -> partition ids), internal ones excluded when `exclude_internal`.
+    pub fn topics(
+        &self,
+        exclude_internal: bool,
+        timeout: Option<Duration>,
+    ) -> Result<BTreeMap<String, Vec<i32>>> {
+        let deadline = self.deadline(timeout);
+        let client = &self.shared.client;
+        let snap = runtime()
+            .block_on(async { tokio::time::timeout_at(deadline.into(), client.fetch_metadata(None)).await })
+            .map_err(|_| Error::Timeout("Failed to update metadata".into()))??;
+        Ok(snap
+            .topics
+            .values()
+            .filter(|t| !(exclude_internal && t.is_internal))
+            .map(|t| (t.name.clone(), t.partitions.iter().map(|p| p.partition).collect()))
+            .collect())
+    }
+
+    pub fn stats(&self) -> BTreeMap<&'static str, u64> {
+        let m = &self.shared.metrics;
+        BTreeMap::from([
+            ("records-consumed-total", m.records.load(Ordering::Relaxed)),
+            ("bytes-fetched-total", m.bytes.load(Ordering::Relaxed)),
+            ("fetch-total", m.fetches.load(Ordering::Relaxed)),
+        ])
+    }
+
+    /// close(autocommit): commits (if asked and enabled), leaves the group, stops the tasks.
+    pub fn close(&self, autocommit: bool, timeout: Option<Duration>) {
+        if self.shared.closed.load(Ordering::Acquire) {
+            return;
+        }
+        if let Some(c) = self.coordinator().cloned() {
+            if autocommit && self.shared.config.enable_auto_commit {
+                let as_member = self.is_auto_assigned();
+                if !as_member || c.is_stable() {
+                    let offsets = self.consumed_offsets();
+                    if let Err(e) = runtime().block_on(c.commit(&offsets, as_member, self.deadline(timeout)))
+                    {
+                        log::warn!("offset commit on close failed: {e}");
+                    }
+                }
+            }
+            if let Some(j) = self.progress.lock().join.take() {
+                j.abort();
+            }
+            c.close();
+            if self.is_auto_assigned() {
+                let d = timeout.unwrap_or(Duration::from_secs(5));
+                let _ = runtime().block_on(async { tokio::time::timeout(d, c.leave()).await });
+            }
+        }
+        self.shared.closed.store(true, Ordering::Release);
+        self.shared.client.close();
+        self.shared.wake_all();
+    }
+}
+
+impl Drop for Consumer {
+    fn drop(&mut self) {
+        self.shared.closed.store(true, Ordering::Release);
+        if let Some(c) = self.coordinator() {
+            c.close();
+        }
+        self.shared.fetch_wake.notify_one();
+    }
+}
+
+/// Errors after which a partition's leader is looked up again.
+fn refresh_metadata_error(code: i16) -> bool {
+    matches!(
+        code,
+        ec::NOT_LEADER_OR_FOLLOWER
+            | ec::UNKNOWN_TOPIC_OR_PARTITION
+            | ec::LEADER_NOT_AVAILABLE
+            | ec::FENCED_LEADER_EPOCH
+            | ec::UNKNOWN_LEADER_EPOCH
+            | ec::KAFKA_STORAGE_ERROR
+            | ec::REPLICA_NOT_AVAILABLE
+            | ec::OFFSET_NOT_AVAILABLE
+            | ec::UNKNOWN_TOPIC_ID
+    )
+}
+
+/// The background task: resolves positions and keeps fetches in flight.
+async fn fetch_loop(weak: Weak<Shared>) {
+    let Some(wake) = weak.upgrade().map(|s| s.fetch_wake.clone()) else { return };
+    loop {
+        {
+            let Some(sh) = weak.upgrade() else { return };
+            if sh.closed.load(Ordering::Acquire) {
+                return;
+            }
+            if sh.client.ensure_metadata().await.is_err() {
+                tokio::time::sleep(sh.client.config().retry_backoff).await;
+            }
+            schedule(&sh);
+        }
+        let _ = tokio::time::timeout(Duration::from_millis(200), wake.notified()).await;
+    }
+}
+
+/// One round of work: committed-offset lookups, resets, and a fetch per idle leader.
+fn schedule(sh: &Arc<Shared>) {
+    let max_buffered = usize::try_from(sh.config.max_partition_fetch_bytes).unwrap_or(1 << 20).max(1) * 2;
+    let snap = sh.client.cluster();
+    let mut committed = Vec::new();
+    let mut resets = Vec::new();
+    let mut fetches: BTreeMap<i32, Vec<(TopicPartition, i64, u64)>> = BTreeMap::new();
+    {
+        let mut st = sh.state.lock();
+        let busy = sh.busy_nodes.lock();
+        for (tp, p) in st.assignment.iter_mut() {
+            if p.inflight || p.error.is_some() {
+                continue;
+            }
+            if p.awaiting_committed {
+                p.inflight = true;
+                committed.push((tp.clone(), p.epoch));
+            } else if let Some(r) = p.reset {
+                p.inflight = true;
+                resets.push((tp.clone(), r.timestamp(), p.epoch));
+            } else if p.is_fetchable(max_buffered) {
+                match snap.leader_for(&tp.topic, tp.partition) {
+                    Some(node) if !busy.contains(&node) => {
+                        fetches.entry(node).or_default().push((tp.clone(), p.next_fetch, p.epoch));
+                    }
+                    Some(_) => {}
+                    None => sh.client.request_metadata_update(),
+                }
+            }
+        }
+        for parts in fetches.values() {
+            for (tp, _, _) in parts {
+                if let Some(p) = st.assignment.get_mut(tp) {
+                    p.inflight = true;
+                }
+            }
+        }
+    }
+    if !committed.is_empty() {
+        runtime().spawn(lookup_committed(sh.clone(), committed));
+    }
+    if !resets.is_empty() {
+        runtime().spawn(reset_offsets(sh.clone(), resets));
+    }
+    for (node, parts) in fetches {
+        sh.busy_nodes.lock().insert(node);
+        runtime().spawn(fetch_from(sh.clone(), node, parts));
+    }
+}
+
+fn clear_inflight(sh: &Shared, parts: impl IntoIterator<Item = (TopicPartition, u64)>) {
+    let mut st = sh.state.lock();
+    for (tp, epoch) in parts {
+        if let Some(p) = st.assignment.get_mut(&tp) {
+            if p.epoch == epoch {
+                p.inflight = false;
+            }
+        }
+    }
+}
+
+async fn lookup_committed(sh: Arc<Shared>, parts: Vec<(TopicPartition, u64)>) {
+    let Some(c) = sh.coordinator.get().cloned() else {
+        clear_inflight(&sh, parts);
+        return;
+    };
+    let tps: Vec<TopicPartition> = parts.iter().map(|(tp, _)| tp.clone()).collect();
+    let deadline = Instant::now() + sh.config.default_api_timeout;
+    match c.fetch_committed(&tps, deadline).await {
+        Ok(found) => {
+            let mut st = sh.state.lock();
+            for (tp, epoch) in &parts {
+                let offset = found.get(tp).cloned().flatten().map(|c| c.offset);
+                st.apply_committed(tp, *epoch, offset);
+            }
+            sh.ready.notify_all();
+        }
+        Err(e) => {
+            log::warn!("fetching committed offsets failed: {e}");
+            tokio::time::sleep(sh.client.config().retry_backoff).await;
+            clear_inflight(&sh, parts);
+        }
+    }
+    sh.fetch_wake.notify_one();
+}
+
+async fn reset_offsets(sh: Arc<Shared>, parts: Vec<(TopicPartition, i64, u64)>) {
+    let queries: Vec<(TopicPartition, i64)> = parts.iter().map(|(tp, ts, _)| (tp.clone(), *ts)).collect();
+    let deadline = Instant::now() + sh.client.config().request_timeout;
+    match offsets::list_offsets(&sh.client, &queries, sh.config.isolation_level, deadline).await {
+        Ok(found) => {
+            let mut st = sh.state.lock();
+            for (tp, _, epoch) in &parts {
+                match found.get(tp) {
+                    Some(a) if a.offset >= 0 => st.apply_reset(tp, *epoch, a.offset),
+                    _ => {
+                        if let Some(p) = st.assignment.get_mut(tp) {
+                            if p.epoch == *epoch {
+                                p.inflight = false;
+                            }
+                        }
+                    }
+                }
+            }
+            sh.ready.notify_all();
+        }
+        Err(e) => {
+            log::warn!("offset reset lookup failed: {e}");
+            tokio::time::sleep(sh.client.config().retry_backoff).await;
+            clear_inflight(&sh, parts.into_iter().map(|(tp, _, e)| (tp, e)));
+        }
+    }
+    sh.fetch_wake.notify_one();
+}
+
+async fn fetch_from(sh: Arc<Shared>, node: i32, parts: Vec<(TopicPartition, i64, u64)>) {
+    let cfg = &sh.config;
+    let mut topics: Vec<FetchTopic> = Vec::new();
+    for (tp, offset, _) in &parts {
+        let fp = FetchPartition {
+            partition: tp.partition,
+            fetch_offset: *offset,
+            partition_max_bytes: cfg.max_partition_fetch_bytes,
+            ..Default::default()
+        };
+        match topics.last_mut() {
+            Some(t) if t.topic == tp.topic => t.partitions.push(fp),
+            _ => topics.push(FetchTopic { topic: tp.topic.clone(), partitions: vec![fp] }),
+        }
+    }
+    let req = FetchRequest {
+        replica_id: -1,
+        max_wait_ms: i32::try_from(cfg.fetch_max_wait.as_millis()).unwrap_or(i32::MAX),
+        min_bytes: cfg.fetch_min_bytes,
+        max_bytes: cfg.fetch_max_bytes,
+        isolation_level: cfg.isolation_level,
+        session_id: 0,
+        session_epoch: -1,
+        topics,
+        ..Default::default()
+    };
+    sh.metrics.fetches.fetch_add(1, Ordering::Relaxed);
+    let result = sh.client.send_to(node, &req).await;
+    let mut got_data = false;
+    match result {
+        Err(e) => {
+            log::debug!("fetch from node {node} failed: {e}");
+            sh.client.request_metadata_update();
+            tokio::time::sleep(sh.client.config().retry_backoff).await;
+            clear_inflight(&sh, parts.iter().map(|(tp, _, e)| (tp.clone(), *e)));
+        }
+        Ok(resp) => {
+            let read_committed = cfg.isolation_level == 1;
+            let mut seen = HashSet::new();
+            for t in resp.responses {
+                for p in t.partitions {
+                    let tp = TopicPartition::new(t.topic.clone(), p.partition_index);
+                    let Some((_, fetch_offset, epoch)) = parts.iter().find(|(q, _, _)| *q == tp) else {
+                        continue;
+                    };
+                    seen.insert(tp.clone());
+                    let parsed = if p.error_code == 0 {
+                        let n = p.records.as_ref().map_or(0, |r| r.len());
+                        sh.metrics.bytes.fetch_add(n as u64, Ordering::Relaxed);
+                        Some(fetcher::parse_partition_records(
+                            p.records.clone(),
+                            *fetch_offset,
+                            cfg.check_crcs,
+                            read_committed,
+                            p.aborted_transactions.as_deref(),
+                        ))
+                    } else {
+                        None
+                    };
+                    let mut st = sh.state.lock();
+                    let default_reset = st.default_reset;
+                    let Some(ps) = st.assignment.get_mut(&tp) else { continue };
+                    if ps.epoch != *epoch || ps.next_fetch != *fetch_offset {
+                        continue;
+                    }
+                    ps.inflight = false;
+                    match (p.error_code, parsed) {
+                        (0, Some(Ok(recs))) => {
+                            ps.highwater = Some(p.high_watermark);
+                            if p.last_stable_offset >= 0 {
+                                ps.last_stable = Some(p.last_stable_offset);
+                            }
+                            if p.log_start_offset >= 0 {
+                                ps.log_start = Some(p.log_start_offset);
+                            }
+                            ps.next_fetch = recs.next_fetch;
+                            for b in recs.batches {
+                                ps.buffered_bytes += b.bytes;
+                                ps.buffer.push_back(b);
+                                got_data = true;
+                            }
+                        }
+                        (0, Some(Err(e))) => {
+                            ps.error = Some(PartitionError::Corrupt(e.to_string()));
+                            got_data = true;
+                        }
+                        (ec::OFFSET_OUT_OF_RANGE, _) => match default_reset {
+                            Some(r) => ps.request_reset(r),
+                            None => {
+                                ps.error = Some(PartitionError::OutOfRange(*fetch_offset));
+                                got_data = true;
+                            }
+                        },
+                        (code, _) if refresh_metadata_error(code) => sh.client.request_metadata_update(),
+                        (code, _) => {
+                            log::warn!("fetch of {}-{} failed: {}", tp.topic, tp.partition, ec::name(code));
+                            ps.error = Some(PartitionError::Broker(code));
+                            got_data = true;
+                        }
+                    }
+                }
+            }
+            let missing: Vec<(TopicPartition, u64)> = parts
+                .iter()
+                .filter(|(tp, _, _)| !seen.contains(tp))
+                .map(|(tp, _, e)| (tp.clone(), *e))
+                .collect();
+            clear_inflight(&sh, missing);
+        }
+    }
+    sh.busy_nodes.lock().remove(&node);
+    if got_data {
+        let _g = sh.state.lock();
+        sh.ready.notify_all();
+    }
+    sh.fetch_wake.notify_one();
+}
