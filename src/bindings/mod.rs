@@ -1,6 +1,7 @@
 //! pyo3 bindings: the `kafka._native` extension module. Thin by design: argument conversion,
 //! GIL release around waits, and error mapping onto `kafka.errors`; all logic lives in the core.
 
+mod aio;
 mod config;
 mod errors;
 mod future;
@@ -55,6 +56,9 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let shutdown = wrap_pyfunction!(_mark_shutdown, m)?;
     py.import("atexit")?.call_method1("register", (shutdown,))?;
     m.add_class::<producer::PyProducer>()?;
+    // asyncio: awaitables run on the shared runtime (ignored if pyo3-async-runtimes already has it).
+    let _ = pyo3_async_runtimes::tokio::init_with_runtime(crate::network::runtime::runtime());
+    m.add_class::<aio::AioProducer>()?;
     m.add_class::<future::FutureRecordMetadata>()?;
     m.add_function(wrap_pyfunction!(murmur2, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
