@@ -31,7 +31,7 @@ cargo-test:
 	cargo test -q
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check python tests
+	$(VENV)/bin/ruff check python tests scripts
 
 pytest: build
 	$(PY) -m pytest -q -ra tests

@@ -7,6 +7,7 @@
 //! - [`producer`], [`consumer`], [`group`], [`admin`]: the clients;
 //! - `bindings` (feature `python`): the thin pyo3 layer that `kafka._native` exposes.
 
+pub mod admin;
 pub mod compression;
 pub mod error;
 pub mod group;

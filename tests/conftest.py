@@ -110,20 +110,24 @@ def bootstrap_servers() -> Iterator[str]:
 
 
 def create_topic(bootstrap: str, name: str, partitions: int = 1, timeout: float = 30.0) -> str:
-    """Create ``name`` with ``partitions`` partitions and wait until its metadata is visible."""
-    from confluent_kafka.admin import AdminClient, NewTopic
+    """Create ``name`` with ``partitions`` partitions and wait until its metadata is visible.
 
-    admin = AdminClient({'bootstrap.servers': bootstrap})
-    futures = admin.create_topics([NewTopic(name, num_partitions=partitions, replication_factor=1)],
-                                  operation_timeout=timeout)
-    futures[name].result(timeout)
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        md = admin.list_topics(topic=name, timeout=5)
-        tmd = md.topics.get(name)
-        if tmd is not None and tmd.error is None and len(tmd.partitions) == partitions:
-            return name
-        time.sleep(0.1)
+    Uses this package's own :class:`kafka.KafkaAdminClient`.
+    """
+    from kafka.admin import KafkaAdminClient
+
+    timeout_ms = int(timeout * 1000)
+    with KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=timeout_ms,
+                          bootstrap_timeout_ms=timeout_ms) as admin:
+        admin.create_topics({name: {'num_partitions': partitions, 'replication_factor': 1}},
+                            timeout_ms=timeout_ms)
+        admin.wait_for_topics([name], timeout_ms=timeout_ms)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            described = admin.describe_topics([name])
+            if described and len(described[0]['partitions']) == partitions:
+                return name
+            time.sleep(0.1)
     raise RuntimeError(f'topic {name} not visible after {timeout}s')
 
 

@@ -18,6 +18,7 @@ __license__ = 'Apache License 2.0'
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
 from kafka import errors
+from kafka.admin import KafkaAdminClient
 from kafka.producer import KafkaProducer
 from kafka.serializer import DefaultSerializer, Deserializer, JsonSerializer, Serializer
 from kafka.structs import (
@@ -28,6 +29,6 @@ from kafka.structs import (
 )
 
 __all__ = [
-    'ConsumerGroupMetadata', 'DefaultSerializer', 'Deserializer', 'JsonSerializer', 'KafkaProducer',
-    'OffsetAndMetadata', 'Serializer', 'TopicPartition', 'TopicPartitionReplica', '__version__', 'errors',
+    'ConsumerGroupMetadata', 'DefaultSerializer', 'Deserializer', 'JsonSerializer', 'KafkaAdminClient',
+    'KafkaProducer', 'OffsetAndMetadata', 'Serializer', 'TopicPartition', 'TopicPartitionReplica', '__version__', 'errors',
 ]

@@ -1,6 +1,7 @@
 //! pyo3 bindings: the `kafka._native` extension module. Thin by design: argument conversion,
 //! GIL release around waits, and error mapping onto `kafka.errors`; all logic lives in the core.
 
+mod admin;
 mod aio;
 mod config;
 mod errors;
@@ -59,6 +60,7 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // asyncio: awaitables run on the shared runtime (ignored if pyo3-async-runtimes already has it).
     let _ = pyo3_async_runtimes::tokio::init_with_runtime(crate::network::runtime::runtime());
     m.add_class::<aio::AioProducer>()?;
+    m.add_class::<admin::PyAdmin>()?;
     m.add_class::<future::FutureRecordMetadata>()?;
     m.add_function(wrap_pyfunction!(murmur2, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

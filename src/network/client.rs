@@ -84,6 +84,8 @@ pub struct Client {
     stale: std::sync::atomic::AtomicBool,
     closed: std::sync::atomic::AtomicBool,
     bootstrap_connected: std::sync::atomic::AtomicBool,
+    /// Bumped whenever the metadata snapshot is replaced (cheap staleness check for caches).
+    generation: std::sync::atomic::AtomicU64,
 }
 
 impl Client {
@@ -100,6 +102,7 @@ impl Client {
             stale: std::sync::atomic::AtomicBool::new(true),
             closed: std::sync::atomic::AtomicBool::new(false),
             bootstrap_connected: std::sync::atomic::AtomicBool::new(false),
+            generation: std::sync::atomic::AtomicU64::new(0),
         });
         let weak = Arc::downgrade(&client);
         super::runtime::runtime().spawn(periodic_refresh(weak));
@@ -113,6 +116,11 @@ impl Client {
     /// The current metadata snapshot.
     pub fn cluster(&self) -> Arc<ClusterSnapshot> {
         self.cluster.read().clone()
+    }
+
+    /// Changes whenever the metadata snapshot is replaced.
+    pub fn metadata_generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
     }
 
     /// Marks metadata stale so the next `ensure_metadata` refreshes it.
@@ -342,6 +350,7 @@ impl Client {
         snap.updated = Some(Instant::now());
         let snap = Arc::new(snap);
         *guard = snap.clone();
+        self.generation.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         snap
     }
 

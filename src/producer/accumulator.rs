@@ -53,6 +53,8 @@ pub struct TopicQueues {
     pub partitions: Vec<PartitionQueue>,
     /// The partition unkeyed records currently stick to.
     pub sticky: Option<i32>,
+    /// Bytes appended to the sticky partition since it was chosen.
+    pub sticky_bytes: usize,
 }
 
 /// State behind the accumulator lock.
@@ -175,17 +177,22 @@ impl Accumulator {
         let next_id = &self.next_batch_id;
         let tq = match st.topics.get_mut(topic) {
             Some(t) => t,
-            None => st
-                .topics
-                .entry(Arc::from(topic))
-                .or_insert_with(|| TopicQueues { partitions: Vec::new(), sticky: None }),
+            None => st.topics.entry(Arc::from(topic)).or_insert_with(|| TopicQueues {
+                partitions: Vec::new(),
+                sticky: None,
+                sticky_bytes: 0,
+            }),
         };
         if tq.partitions.len() < num_partitions {
             tq.partitions.resize_with(num_partitions, PartitionQueue::default);
         }
         let partition = match partition {
             Some(p) => p,
-            None => self.sticky(tq, pick),
+            None => {
+                let p = self.sticky(tq, pick);
+                tq.sticky_bytes += rec.size_upper_bound();
+                p
+            }
         };
         let idx = usize::try_from(partition)
             .ok()
@@ -238,16 +245,11 @@ impl Accumulator {
         Ok(Appended { result, index, wake_sender: wake })
     }
 
+    /// The sticky partition: kept until batch_size bytes went to it (KIP-794's rule, which
+    /// spreads load evenly even while batches grow past batch_size under load), then re-picked.
     fn sticky(&self, tq: &mut TopicQueues, pick: impl Fn() -> i32) -> i32 {
-        let batch_size = self.batch_size;
-        let is_full = |p: i32| {
-            tq.partitions
-                .get(p as usize)
-                .and_then(|q| q.batches.back())
-                .is_some_and(|b| b.built.is_some() || b.builder.uncompressed_size() >= batch_size)
-        };
         match tq.sticky {
-            Some(p) if !is_full(p) => p,
+            Some(p) if tq.sticky_bytes < self.batch_size => p,
             previous => {
                 let mut next = pick();
                 // Move on to a different partition when there is more than one.
@@ -258,6 +260,7 @@ impl Accumulator {
                     next = pick();
                 }
                 tq.sticky = Some(next);
+                tq.sticky_bytes = 0;
                 next
             }
         }

@@ -71,6 +71,8 @@ pub(crate) struct Shared {
 pub struct Producer {
     shared: Arc<Shared>,
     closed: AtomicBool,
+    /// (metadata generation, topic) of the last lookup: repeated sends skip the map lookup.
+    last_topic: Mutex<Option<(u64, Arc<TopicInfo>)>>,
 }
 
 /// Why `try_send` could not append without blocking.
@@ -106,7 +108,7 @@ impl Producer {
             config,
         });
         runtime().spawn(sender::run(shared.clone()));
-        Ok(Producer { shared, closed: AtomicBool::new(false) })
+        Ok(Producer { shared, closed: AtomicBool::new(false), last_topic: Mutex::new(None) })
     }
 
     pub fn config(&self) -> &ProducerConfig {
@@ -137,7 +139,18 @@ impl Producer {
 
     /// Cached metadata for `topic`, if present.
     pub fn cached_topic(&self, topic: &str) -> Option<Arc<TopicInfo>> {
-        self.shared.client.cluster().topic(topic).filter(|t| !t.partitions.is_empty()).cloned()
+        let generation = self.shared.client.metadata_generation();
+        let mut last = self.last_topic.lock();
+        if let Some((g, info)) = last.as_ref() {
+            if *g == generation && info.name == topic {
+                return Some(info.clone());
+            }
+        }
+        let found = self.shared.client.cluster().topic(topic).filter(|t| !t.partitions.is_empty()).cloned();
+        if let Some(info) = &found {
+            *last = Some((generation, info.clone()));
+        }
+        found
     }
 
     /// Waits (blocking this thread) for metadata of `topic` until `deadline`.

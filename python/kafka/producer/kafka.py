@@ -306,6 +306,7 @@ class KafkaProducer:
 
     def __init__(self, **configs: Any) -> None:
         self._closed = True  # until fully constructed: close()/__del__ are then no-ops
+        self._fast = False
         check_unrecognized(configs, self.DEFAULT_CONFIG)
         config = dict(self.DEFAULT_CONFIG)
         config.update(configs)
@@ -369,6 +370,9 @@ class KafkaProducer:
 
         log.debug('%s: starting Kafka producer', self)
         self._native = native = _native.Producer(native_config)
+        # send()'s fast path applies when the core partitions and serializers are absent or plain
+        # callables: it skips the general path's checks that cannot fail for such records.
+        self._fast = self._partitioner is None and self._key_full is None and self._value_full is None
         self._closed = False
         self._close_lock = threading.Lock()
         self._send = native.send
@@ -441,6 +445,17 @@ class KafkaProducer:
             IllegalStateError: the producer is closed (also an AssertionError).
             Any exception raised by a serializer or the partitioner, unchanged.
         """
+        if self._fast and headers is None and partition is None and topic in self._valid_topics and (
+                value is not None or key is not None):
+            fn = self._key_plain
+            key_bytes = key if fn is None else fn(key)
+            fn = self._value_plain
+            value_bytes = value if fn is None else fn(value)
+            if type(key_bytes) not in _BYTES_TYPES:
+                raise SerializedTypeError(f'Unsupported type for serialized key: {type(key_bytes)}')
+            if type(value_bytes) not in _BYTES_TYPES:
+                raise SerializedTypeError(f'Unsupported type for serialized value: {type(value_bytes)}')
+            return self._send(topic, None, key_bytes, value_bytes, None, timestamp_ms)
         if self._closed:
             raise ClientClosedError('KafkaProducer already closed!')
         if value is None and key is None:
@@ -546,6 +561,7 @@ class KafkaProducer:
         with self._close_lock:
             if self._closed:
                 return
+            self._fast = False
             self._closed = True
         if not null_logger:
             log.info('%s: Closing the Kafka producer with %s secs timeout.', self, timeout)
