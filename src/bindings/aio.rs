@@ -174,8 +174,14 @@ impl AioProducer {
                 for p in group.records {
                     let offset = if base_offset < 0 { -1 } else { base_offset + i64::from(p.index) };
                     let ts = if log_append_time >= 0 { log_append_time } else { p.timestamp };
-                    let md = class.call1((&topic, partition, &tp, offset, ts, ts_type, log_start_offset))?;
-                    set(&p.fut, method, md);
+                    match class.call1((&topic, partition, &tp, offset, ts, ts_type, log_start_offset)) {
+                        Ok(md) => set(&p.fut, method, md),
+                        Err(e) => set(
+                            &p.fut,
+                            pyo3::intern!(py, "set_exception"),
+                            e.into_value(py).into_any().into_bound(py),
+                        ),
+                    }
                 }
             }
             BatchOutcome::Failed(e) => {
@@ -450,11 +456,18 @@ impl AioProducer {
     fn drain(&self, py: Python<'_>) -> PyResult<usize> {
         let groups = self.bridge.take_done();
         let mut n = 0;
+        let mut first_err = None;
         for g in groups {
             n += g.records.len();
-            self.resolve_group(py, g)?;
+            // One group's failure (e.g. no TopicPartition class) must not strand the others.
+            if let Err(e) = self.resolve_group(py, g) {
+                first_err.get_or_insert(e);
+            }
         }
-        Ok(n)
+        match first_err {
+            Some(e) => Err(e),
+            None => Ok(n),
+        }
     }
 
     /// Number of records whose futures are not resolved yet.
