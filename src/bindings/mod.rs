@@ -2,6 +2,7 @@
 //! GIL release around waits, and error mapping onto `kafka.errors`; all logic lives in the core.
 
 mod admin;
+mod aio;
 mod config;
 mod consumer;
 mod errors;
@@ -57,6 +58,9 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let shutdown = wrap_pyfunction!(_mark_shutdown, m)?;
     py.import("atexit")?.call_method1("register", (shutdown,))?;
     m.add_class::<producer::PyProducer>()?;
+    // asyncio: awaitables run on the shared runtime (ignored if pyo3-async-runtimes already has it).
+    let _ = pyo3_async_runtimes::tokio::init_with_runtime(crate::network::runtime::runtime());
+    m.add_class::<aio::AioProducer>()?;
     m.add_class::<admin::PyAdmin>()?;
     m.add_class::<consumer::PyConsumer>()?;
     m.add_class::<future::FutureRecordMetadata>()?;

@@ -67,6 +67,11 @@ pub struct PyProducer {
 }
 
 impl PyProducer {
+    /// The producer core (used by the asyncio binding).
+    pub(crate) fn core(&self) -> &Producer {
+        &self.inner
+    }
+
     fn topic_str(&self, topic: &Bound<'_, PyString>) -> PyResult<Arc<str>> {
         let mut g = self.last_topic.lock();
         if let Some((obj, s)) = g.as_ref() {

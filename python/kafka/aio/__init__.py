@@ -1,0 +1,15 @@
+"""asyncio clients on the Rust core: ``from kafka.aio import AIOKafkaProducer, AIOKafkaConsumer``.
+
+The classes follow aiokafka's public API (constructor keywords, defaults,
+coroutines and results), so that replacing ``from aiokafka import ...`` by
+``from kafka.aio import ...`` keeps a typical service working.  Awaitables are
+Rust futures running on the client's shared tokio runtime; the event loop is
+never blocked by network I/O, metadata waits or a full buffer.
+"""
+
+from __future__ import annotations
+
+from kafka.aio.producer import AIOKafkaProducer, BatchBuilder
+from kafka.aio.structs import ConsumerRecord, RecordMetadata
+
+__all__ = ['AIOKafkaProducer', 'BatchBuilder', 'ConsumerRecord', 'RecordMetadata']

@@ -1,0 +1,58 @@
+"""Result types of :mod:`kafka.aio`, shaped like aiokafka's (``aiokafka.structs``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, NamedTuple, TypeVar
+
+from kafka.structs import OffsetAndMetadata, OffsetAndTimestamp, TopicPartition
+
+KT = TypeVar('KT')
+VT = TypeVar('VT')
+
+
+class RecordMetadata(NamedTuple):
+    """Metadata of a record the broker acknowledged (what ``AIOKafkaProducer.send()`` resolves to)."""
+
+    topic: str
+    partition: int
+    topic_partition: Any
+    offset: int
+    #: Record timestamp in ms: the producer's (CreateTime) or the broker's (LogAppendTime).
+    timestamp: int | None
+    #: 0 = CreateTime, 1 = LogAppendTime.
+    timestamp_type: int
+    log_start_offset: int | None
+
+
+@dataclass
+class ConsumerRecord(Generic[KT, VT]):
+    """A record returned by ``AIOKafkaConsumer.getone()`` / ``getmany()`` / ``async for``."""
+
+    topic: str
+    partition: int
+    offset: int
+    timestamp: int
+    timestamp_type: int
+    key: KT | None
+    value: VT | None
+    checksum: int | None
+    serialized_key_size: int
+    serialized_value_size: int
+    headers: Sequence[tuple[str, bytes]]
+
+
+class BatchRecordMetadata(NamedTuple):
+    """What :meth:`BatchBuilder.append` returns: the record's place in the batch."""
+
+    offset: int
+    size: int
+    timestamp: int
+    crc: int | None = None
+
+
+__all__ = [
+    'BatchRecordMetadata', 'ConsumerRecord', 'OffsetAndMetadata', 'OffsetAndTimestamp', 'RecordMetadata',
+    'TopicPartition',
+]
