@@ -35,6 +35,9 @@ pub enum Error {
     /// Bad argument or configuration.
     #[error("{0}")]
     InvalidArgument(String),
+    /// A blocking call was interrupted (Ctrl-C); the bindings raise the pending Python exception.
+    #[error("interrupted")]
+    Interrupted,
     /// Anything else.
     #[error("{0}")]
     Other(String),

@@ -42,6 +42,24 @@ pub fn to_pyerr(py: Python<'_>, err: Error) -> PyErr {
         Error::UnsupportedVersion(m) => instantiate(py, "UnsupportedVersionError", m),
         Error::InvalidArgument(m) => pyo3::exceptions::PyValueError::new_err(m),
         Error::Other(m) => instantiate(py, "KafkaError", m),
+        Error::Interrupted => {
+            py.check_signals().err().unwrap_or_else(|| pyo3::exceptions::PyKeyboardInterrupt::new_err(()))
+        }
+    }
+}
+
+/// A check for pending signals (Ctrl-C) to call from code that runs with the GIL released: it
+/// re-acquires the GIL briefly and runs Python's signal handlers. The raised exception is kept in
+/// `slot` and the check reports `true` (stop waiting).
+pub fn signal_check(slot: &mut Option<PyErr>) -> impl FnMut() -> bool + Send + '_ {
+    move || {
+        Python::attach(|py| match py.check_signals() {
+            Ok(()) => false,
+            Err(e) => {
+                *slot = Some(e);
+                true
+            }
+        })
     }
 }
 

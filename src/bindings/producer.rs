@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
 use super::config::{client_config, get, millis};
-use super::errors::{to_pyerr, IntoPyResult};
+use super::errors::{signal_check, to_pyerr, IntoPyResult};
 use super::future::{CallbackQueue, FutureRecordMetadata};
 use crate::compression::Compression;
 use crate::error::Error;
@@ -164,7 +164,14 @@ impl PyProducer {
             Err(Err(e)) => Err(e),
             Err(Ok(WouldBlock::Metadata | WouldBlock::Memory)) => {
                 let inner = &self.inner;
-                py.detach(|| inner.send_blocking(&topic, partition, &rec))
+                let mut interrupt = None;
+                let r = py.detach(|| {
+                    inner.send_blocking(&topic, partition, &rec, &mut signal_check(&mut interrupt))
+                });
+                if let Some(e) = interrupt {
+                    return Err(e);
+                }
+                r
             }
         };
         // kafka-python (current) raises MessageSizeTooLargeError and timeouts from send() itself.
@@ -178,7 +185,12 @@ impl PyProducer {
     /// Partition ids of `topic` (waits up to max_block_ms for metadata).
     fn partitions_for<'py>(&self, py: Python<'py>, topic: String) -> PyResult<Bound<'py, PyList>> {
         let inner = &self.inner;
-        let parts = py.detach(|| inner.partitions_for(&topic)).py_err(py)?;
+        let mut interrupt = None;
+        let parts = py.detach(|| inner.partitions_for(&topic, &mut signal_check(&mut interrupt)));
+        if let Some(e) = interrupt {
+            return Err(e);
+        }
+        let parts = parts.py_err(py)?;
         PyList::new(py, parts)
     }
 

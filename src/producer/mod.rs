@@ -153,14 +153,33 @@ impl Producer {
         found
     }
 
-    /// Waits (blocking this thread) for metadata of `topic` until `deadline`.
-    pub fn wait_for_topic(&self, topic: &str, deadline: Instant) -> Result<Arc<TopicInfo>> {
+    /// Waits (blocking this thread) for metadata of `topic` until `deadline`. Every 100 ms
+    /// `interrupted()` is asked whether to give up (Ctrl-C in the bindings).
+    pub fn wait_for_topic(
+        &self,
+        topic: &str,
+        deadline: Instant,
+        interrupted: &mut dyn FnMut() -> bool,
+    ) -> Result<Arc<TopicInfo>> {
         if let Some(t) = self.cached_topic(topic) {
             return Ok(t);
         }
         let client = self.shared.client.clone();
-        let topic = topic.to_string();
-        runtime().block_on(async move { client.wait_for_topic(&topic, deadline).await })
+        let name = topic.to_string();
+        let mut task = runtime().spawn(async move { client.wait_for_topic(&name, deadline).await });
+        loop {
+            match runtime()
+                .block_on(async { tokio::time::timeout(Duration::from_millis(100), &mut task).await })
+            {
+                Ok(Ok(result)) => return result,
+                Ok(Err(join)) => return Err(Error::Other(format!("metadata wait failed: {join}"))),
+                Err(_) if interrupted() => {
+                    task.abort();
+                    return Err(Error::Interrupted);
+                }
+                Err(_) => {}
+            }
+        }
     }
 
     /// Appends without blocking. `Err(Ok(WouldBlock))` tells the caller to retry with
@@ -224,12 +243,14 @@ impl Producer {
         }
     }
 
-    /// Appends, blocking this thread up to max_block for metadata and buffer memory.
+    /// Appends, blocking this thread up to max_block for metadata and buffer memory; every 100 ms
+    /// `interrupted()` is asked whether to give up.
     pub fn send_blocking(
         &self,
         topic: &str,
         partition: Option<i32>,
         rec: &RecordRef<'_>,
+        interrupted: &mut dyn FnMut() -> bool,
     ) -> Result<Appended> {
         if self.closed.load(Ordering::Acquire) {
             return Err(Error::Closed("KafkaProducer already closed!".into()));
@@ -237,21 +258,35 @@ impl Producer {
         let start = Instant::now();
         let deadline = start + self.shared.config.max_block;
         let size = self.check_record_size(rec)?;
-        let info = self.wait_for_topic(topic, deadline)?;
+        let info = self.wait_for_topic(topic, deadline, interrupted)?;
         let partition = self.resolve_partition(&info, partition, rec.key)?;
-        if !self.shared.acc.reserve(size, Some(deadline)) {
-            return Err(Error::Timeout(format!(
-                "Failed to allocate memory within the configured max blocking time {} ms.",
-                self.shared.config.max_block.as_millis()
-            )));
+        loop {
+            let slice = deadline.min(Instant::now() + Duration::from_millis(100));
+            if self.shared.acc.reserve(size, Some(slice)) {
+                break;
+            }
+            if Instant::now() >= deadline {
+                return Err(Error::Timeout(format!(
+                    "Failed to allocate memory within the configured max blocking time {} ms.",
+                    self.shared.config.max_block.as_millis()
+                )));
+            }
+            if interrupted() {
+                return Err(Error::Interrupted);
+            }
         }
         self.append_reserved(&info, partition, rec, size)
     }
 
     /// Partition ids of `topic`, waiting up to max_block for metadata.
-    pub fn partitions_for(&self, topic: &str) -> Result<Vec<i32>> {
+    pub fn partitions_for(&self, topic: &str, interrupted: &mut dyn FnMut() -> bool) -> Result<Vec<i32>> {
         let deadline = Instant::now() + self.shared.config.max_block;
-        Ok(self.wait_for_topic(topic, deadline)?.partitions.iter().map(|p| p.partition).collect())
+        Ok(self
+            .wait_for_topic(topic, deadline, interrupted)?
+            .partitions
+            .iter()
+            .map(|p| p.partition)
+            .collect())
     }
 
     /// Sends everything buffered now and waits for it to complete. False on timeout.
