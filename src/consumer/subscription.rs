@@ -298,6 +298,28 @@ impl SubscriptionState {
     /// `update_positions`. Batches whose records are all consumed move the position to their end
     /// (past control records and aborted data).
     pub fn drain(&mut self, max: usize, update_positions: bool) -> Vec<Drained> {
+        self.drain_only(max, update_positions, None)
+    }
+
+    /// Whether any unpaused partition of `only` (all when `None`) has records or an error ready.
+    pub fn has_ready_in(&self, only: Option<&[TopicPartition]>) -> bool {
+        match only {
+            None => self.has_ready(),
+            Some(parts) => parts.iter().any(|tp| {
+                self.assignment.get(tp).is_some_and(|st| {
+                    !st.paused && (st.error.is_some() || st.buffer.iter().any(|b| !b.records.is_empty()))
+                })
+            }),
+        }
+    }
+
+    /// [`Self::drain`] restricted to the partitions in `only` (all when `None`).
+    pub fn drain_only(
+        &mut self,
+        max: usize,
+        update_positions: bool,
+        only: Option<&[TopicPartition]>,
+    ) -> Vec<Drained> {
         let mut out = Vec::new();
         let mut left = max;
         let n = self.assignment.len();
@@ -311,6 +333,9 @@ impl SubscriptionState {
         for tp in keys {
             if left == 0 {
                 break;
+            }
+            if only.is_some_and(|o| !o.contains(&tp)) {
+                continue;
             }
             let Some(st) = self.assignment.get_mut(&tp) else { continue };
             if st.paused || st.error.is_some() {
