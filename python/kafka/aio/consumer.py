@@ -280,11 +280,24 @@ class AIOKafkaConsumer:
             self._positions.clear()
             self._core.update_positions(positions)
 
-    def _drop_records(self, partitions: Iterable[TopicPartition]) -> None:
+    def _drop_records(self, partitions: Iterable[TopicPartition], refetch: bool = True) -> None:
+        """Forget records of ``partitions`` taken from the core but not handed out; with
+        ``refetch``, the core fetches them again (its fetch position is moved back to them)."""
         keys = {(tp.topic, tp.partition) for tp in partitions}
+        first: dict[tuple[str, int], int] = {}
         if self._records and keys:
-            self._records = collections.deque(r for r in self._records if (r.topic, r.partition) not in keys)
+            kept: collections.deque[ConsumerRecord[Any, Any]] = collections.deque()
+            for r in self._records:
+                key = (r.topic, r.partition)
+                if key in keys:
+                    first.setdefault(key, r.offset)
+                else:
+                    kept.append(r)
+            self._records = kept
         self._flush_positions()
+        if refetch:
+            for (t, p), offset in first.items():
+                self._core.seek(t, p, offset)
 
     def _pop_record(self, partitions: tuple[TopicPartition, ...]) -> ConsumerRecord[Any, Any] | None:
         records = self._records
@@ -365,6 +378,9 @@ class AIOKafkaConsumer:
         """Wait up to ``timeout_s`` for records; the taking itself never awaits (cancel-safe)."""
         only = [(tp.topic, tp.partition) for tp in partitions] if partitions else None
         deadline = time.monotonic() + timeout_s
+        # Records are usually prefetched already, so nothing below would suspend: yield to the
+        # loop once per batch so that a fast consumer cannot starve other tasks.
+        await asyncio.sleep(0)
         while True:
             if self._closed:
                 raise Errors.ConsumerStoppedError()
@@ -499,7 +515,7 @@ class AIOKafkaConsumer:
         _check_partitions(partitions)
         if self._core.subscription() is not None:
             raise Errors.IllegalStateError('Subscription to topics, partitions and pattern are mutually exclusive')
-        self._drop_records([TopicPartition(r.topic, r.partition) for r in self._records])
+        self._drop_records({TopicPartition(r.topic, r.partition) for r in self._records})
         self._core.assign([(tp.topic, tp.partition) for tp in partitions])
 
     def assignment(self) -> set[TopicPartition]:
@@ -524,7 +540,7 @@ class AIOKafkaConsumer:
         if not isinstance(offset, int) or offset < 0:
             raise ValueError('Offset must be a positive integer')
         _check_partitions([partition])
-        self._drop_records([partition])
+        self._drop_records([partition], refetch=False)
         self._core.seek(partition.topic, partition.partition, offset)
 
     async def _seek_to(self, partitions: tuple[TopicPartition, ...], to_end: bool) -> bool:
@@ -535,7 +551,7 @@ class AIOKafkaConsumer:
                 raise Errors.IllegalStateError('No partitions are currently assigned')
         else:
             self._assigned_or_raise(partitions)
-        self._drop_records(partitions)
+        self._drop_records(partitions, refetch=False)
         self._core.seek_to([(tp.topic, tp.partition) for tp in partitions], to_end)
         deadline = time.monotonic() + self._request_timeout_ms / 1000
         for tp in partitions:
