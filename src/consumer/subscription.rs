@@ -483,4 +483,25 @@ mod tests {
         assert_eq!(s.drain(10, false)[0].records.len(), 3);
         assert_eq!(s.assignment[&tp].position, Some(0));
     }
+
+    #[test]
+    fn drain_only_and_has_ready_in_respect_the_filter() {
+        let mut s = SubscriptionState::new(Some(OffsetReset::Earliest), false);
+        let (a, b) = (TopicPartition::new("a", 0), TopicPartition::new("a", 1));
+        s.assign_from_user([a.clone(), b.clone()]).unwrap();
+        for tp in [&a, &b] {
+            let st = s.assignment.get_mut(tp).unwrap();
+            st.seek(0);
+            st.buffer.push_back(batch(0..3, 3));
+        }
+        let only_b = [b.clone()];
+        assert!(s.has_ready_in(Some(&only_b)));
+        let d = s.drain_only(10, true, Some(&only_b));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].tp, b);
+        assert!(!s.has_ready_in(Some(&only_b)));
+        assert!(s.has_ready_in(None));
+        assert_eq!(s.assignment[&a].position, Some(0));
+        assert_eq!(s.drain_only(10, true, None)[0].tp, a);
+    }
 }
