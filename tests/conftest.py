@@ -35,6 +35,17 @@ if importlib.util.find_spec('kafka') is None:
 BROKER_START_TIMEOUT_S = 60.0
 
 
+def _seeds_dir() -> Path:
+    """The seed documents: ``shared/seeds`` beside the checkout (as CI lays it out), else /work."""
+    for candidate in (REPO_ROOT.parent / 'shared' / 'seeds', Path('/work/shared/seeds')):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError('shared/seeds not found beside the checkout')
+
+
+SEEDS_DIR = _seeds_dir()
+
+
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that nothing listens on (right now)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

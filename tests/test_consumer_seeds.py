@@ -14,11 +14,9 @@ import ast
 import re
 import time
 import uuid
-from pathlib import Path
 
-from conftest import consume_all, create_topic, end_offsets, run_python
+from conftest import SEEDS_DIR, consume_all, create_topic, end_offsets, run_python
 
-SEEDS_DIR = Path('/work/shared/seeds')
 _BLOCK = re.compile(r'```python\n(.*?)```', re.DOTALL)
 HARNESS = '''
 import kafka.consumer.group as _group

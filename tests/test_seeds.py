@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import ast
 import re
-from pathlib import Path
+import time
+import uuid
 
 import pytest
-from conftest import consume_all, create_topic, end_offsets, run_python
+from conftest import SEEDS_DIR, consume_all, create_topic, run_python
 
-SEEDS_DIR = Path('/work/shared/seeds')
 _BLOCK = re.compile(r'```python\n(.*?)```', re.DOTALL)
 
 
@@ -61,7 +61,34 @@ def prepare_topic(bootstrap: str, name: str) -> dict[int, int]:
     except Exception as exc:
         if 'TOPIC_ALREADY_EXISTS' not in str(exc) and 'already exists' not in str(exc):
             raise
-    return end_offsets(bootstrap, name)
+    return log_end_offsets(bootstrap, name)
+
+
+def log_end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
+    """The next offset of every partition, found by reading the log to its end.
+
+    The seed examples use fixed topic names that other tests also write to, and Tansu's
+    ListOffsets(latest) is the last batch's base offset + 1 (too low when that batch holds several
+    records), so the high watermark is not a safe starting point.
+    """
+    from confluent_kafka import OFFSET_BEGINNING, Consumer, TopicPartition
+
+    consumer = Consumer({'bootstrap.servers': bootstrap, 'group.id': f'log-end-{uuid.uuid4().hex}',
+                         'enable.auto.commit': False})
+    try:
+        partitions = sorted(consumer.list_topics(topic, timeout=10).topics[topic].partitions)
+        consumer.assign([TopicPartition(topic, p, OFFSET_BEGINNING) for p in partitions])
+        ends = dict.fromkeys(partitions, 0)
+        idle_until = time.monotonic() + 2.0
+        while time.monotonic() < idle_until:
+            msg = consumer.poll(0.2)
+            if msg is None or msg.error():
+                continue
+            ends[msg.partition()] = max(ends[msg.partition()], msg.offset() + 1)
+            idle_until = time.monotonic() + 1.0
+        return ends
+    finally:
+        consumer.close()
 
 
 def test_seed_files_have_the_expected_examples() -> None:
