@@ -48,7 +48,7 @@ fn make_err(py: Python<'_>, class: &str, arg: Bound<'_, PyAny>) -> PyErr {
     }
 }
 
-fn core_err(py: Python<'_>, e: Error) -> PyErr {
+pub(super) fn core_err(py: Python<'_>, e: Error) -> PyErr {
     if let Error::Other(m) = &e {
         if let Some(rest) = m.strip_prefix("IllegalStateError: ") {
             return make_err(py, "IllegalStateError", PyString::new(py, rest).into_any());
@@ -57,11 +57,11 @@ fn core_err(py: Python<'_>, e: Error) -> PyErr {
     to_pyerr(py, e)
 }
 
-fn tp_obj<'py>(py: Python<'py>, tp: &TopicPartition) -> PyResult<Bound<'py, PyAny>> {
+pub(super) fn tp_obj<'py>(py: Python<'py>, tp: &TopicPartition) -> PyResult<Bound<'py, PyAny>> {
     cached(py, &TP_CLASS, "kafka.structs", "TopicPartition")?.call1((tp.topic.as_str(), tp.partition))
 }
 
-fn poll_err(py: Python<'_>, e: PollError) -> PyErr {
+pub(super) fn poll_err(py: Python<'_>, e: PollError) -> PyErr {
     let r = (|| -> PyResult<PyErr> {
         Ok(match e {
             PollError::Core(e) => core_err(py, e),
@@ -141,6 +141,11 @@ pub struct PyConsumer {
 }
 
 impl PyConsumer {
+    /// The consumer core (used by `kafka._native.AioConsumer`).
+    pub(crate) fn core(&self) -> &Consumer {
+        &self.inner
+    }
+
     fn build<'py>(&self, py: Python<'py>, drained: Vec<Drained>) -> PyResult<Bound<'py, PyDict>> {
         let tuple_new = cached(py, &TUPLE_NEW, "builtins", "tuple")?.getattr("__new__")?;
         let record_cls = cached(py, &RECORD_CLASS, "kafka.consumer.fetcher", "ConsumerRecord")?;

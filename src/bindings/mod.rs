@@ -3,6 +3,7 @@
 
 mod admin;
 mod aio;
+mod aio_consumer;
 mod config;
 mod consumer;
 mod errors;
@@ -61,6 +62,7 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // asyncio: awaitables run on the shared runtime (ignored if pyo3-async-runtimes already has it).
     let _ = pyo3_async_runtimes::tokio::init_with_runtime(crate::network::runtime::runtime());
     m.add_class::<aio::AioProducer>()?;
+    m.add_class::<aio_consumer::AioConsumer>()?;
     m.add_class::<admin::PyAdmin>()?;
     m.add_class::<consumer::PyConsumer>()?;
     m.add_class::<future::FutureRecordMetadata>()?;

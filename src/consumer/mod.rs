@@ -118,6 +118,8 @@ struct Shared {
     config: ConsumerConfig,
     state: Mutex<SubscriptionState>,
     ready: Condvar,
+    /// Woken with `ready` (notify_waiters): async waiters of [`Consumer::wait_ready`].
+    ready_async: Notify,
     fetch_wake: Arc<Notify>,
     coordinator: OnceLock<Arc<Coordinator>>,
     closed: AtomicBool,
@@ -130,7 +132,102 @@ impl Shared {
         let _g = self.state.lock();
         self.ready.notify_all();
         drop(_g);
+        self.ready_async.notify_waiters();
         self.fetch_wake.notify_one();
+    }
+
+    /// Wakes sync and async waiters for records (call with or without the state lock).
+    fn notify_ready(&self) {
+        self.ready.notify_all();
+        self.ready_async.notify_waiters();
+    }
+}
+
+/// How a join task ended.
+enum JoinOutcome {
+    Done(Result<JoinResult>),
+    /// The task was aborted or panicked before producing a result.
+    Lost,
+}
+
+/// A join running on the runtime. Its result lands here (not in a `JoinHandle` that a cancelled
+/// await could drop), and `done` wakes whoever waits for it, sync or async.
+struct JoinSlot {
+    outcome: Mutex<Option<JoinOutcome>>,
+    done: Notify,
+    task: Mutex<Option<JoinHandle<()>>>,
+}
+
+/// Records `Lost` if the join task ends without a result (aborted or panicked).
+struct FinishOnDrop(Arc<JoinSlot>);
+
+impl Drop for FinishOnDrop {
+    fn drop(&mut self) {
+        self.0.finish(JoinOutcome::Lost);
+    }
+}
+
+impl JoinSlot {
+    /// Spawns `c.join(topics)` after `after` (a leave still in flight) has finished.
+    fn start(
+        c: Arc<Coordinator>,
+        topics: Vec<String>,
+        deadline: Instant,
+        after: Option<JoinHandle<()>>,
+        shared: Weak<Shared>,
+    ) -> Arc<JoinSlot> {
+        let slot =
+            Arc::new(JoinSlot { outcome: Mutex::new(None), done: Notify::new(), task: Mutex::new(None) });
+        let guard = FinishOnDrop(slot.clone());
+        let handle = runtime().spawn(async move {
+            if let Some(leave) = after {
+                let _ = leave.await;
+            }
+            let r = c.join(topics, deadline).await;
+            guard.0.finish(JoinOutcome::Done(r));
+            if let Some(s) = shared.upgrade() {
+                s.wake_all();
+            }
+        });
+        *slot.task.lock() = Some(handle);
+        slot
+    }
+
+    /// Stores the first outcome and wakes the waiters.
+    fn finish(&self, outcome: JoinOutcome) {
+        let mut o = self.outcome.lock();
+        if o.is_none() {
+            *o = Some(outcome);
+        }
+        drop(o);
+        self.done.notify_waiters();
+    }
+
+    fn is_done(&self) -> bool {
+        self.outcome.lock().is_some()
+    }
+
+    /// Waits until the join has finished (cancel-safe: consumes nothing).
+    async fn wait(&self) {
+        loop {
+            let notified = self.done.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.is_done() {
+                return;
+            }
+            notified.await;
+        }
+    }
+
+    fn take(&self) -> Option<JoinOutcome> {
+        self.outcome.lock().take()
+    }
+
+    fn abort(&self) {
+        if let Some(t) = self.task.lock().take() {
+            t.abort();
+        }
     }
 }
 
@@ -139,7 +236,9 @@ type CommitResult = (u64, Result<()>);
 
 struct GroupProgress {
     revoked: bool,
-    join: Option<JoinHandle<Result<JoinResult>>>,
+    join: Option<Arc<JoinSlot>>,
+    /// A LeaveGroup sent by [`Consumer::unsubscribe_nowait`]; the next join waits for it.
+    leaving: Option<JoinHandle<()>>,
     next_autocommit: Instant,
 }
 
@@ -164,6 +263,7 @@ impl Consumer {
             state: Mutex::new(SubscriptionState::new(config.auto_offset_reset, use_committed)),
             config,
             ready: Condvar::new(),
+            ready_async: Notify::new(),
             fetch_wake: Arc::new(Notify::new()),
             coordinator: OnceLock::new(),
             closed: AtomicBool::new(false),
@@ -187,6 +287,7 @@ impl Consumer {
             progress: Mutex::new(GroupProgress {
                 revoked: false,
                 join: None,
+                leaving: None,
                 next_autocommit: Instant::now() + interval,
             }),
             commits: Arc::new(Mutex::new(Vec::new())),
@@ -282,10 +383,7 @@ impl Consumer {
         if let Some(c) = self.coordinator() {
             c.touch_poll();
         }
-        let (auto, topics) = {
-            let st = self.shared.state.lock();
-            (st.partitions_auto_assigned(), st.subscription.iter().cloned().collect::<Vec<_>>())
-        };
+        let (auto, topics) = self.auto_topics();
         if !auto {
             return Ok(GroupStep::Stable);
         }
@@ -293,30 +391,13 @@ impl Consumer {
             return Ok(self.assign_all_locally(&topics, timeout));
         };
         let mut progress = self.progress.lock();
-        if let Some(handle) = progress.join.as_mut() {
-            let waited = runtime().block_on(async { tokio::time::timeout(timeout, handle).await });
-            return match waited {
-                Err(_) => Ok(GroupStep::Pending),
-                Ok(joined) => {
-                    progress.join = None;
-                    match joined {
-                        Ok(Ok(result)) => {
-                            progress.revoked = false;
-                            let mut parts = result.assignment;
-                            parts.sort();
-                            self.shared.client.add_topics(parts.iter().map(|tp| tp.topic.as_str()));
-                            self.shared.state.lock().assign_from_subscribed(parts.clone());
-                            progress.next_autocommit =
-                                Instant::now() + self.shared.config.auto_commit_interval;
-                            self.shared.wake_all();
-                            Ok(GroupStep::Assigned(parts))
-                        }
-                        Ok(Err(e)) if e.is_retriable() => Ok(GroupStep::Pending),
-                        Ok(Err(e)) => Err(e),
-                        Err(_) => Ok(GroupStep::Pending),
-                    }
-                }
-            };
+        if let Some(slot) = progress.join.clone() {
+            let waited = runtime().block_on(async { tokio::time::timeout(timeout, slot.wait()).await });
+            if waited.is_err() {
+                return Ok(GroupStep::Pending);
+            }
+            progress.join = None;
+            return self.finish_join(&mut progress, slot.take());
         }
         if !coord.rejoin_needed() && coord.is_stable() {
             return Ok(GroupStep::Stable);
@@ -333,12 +414,126 @@ impl Consumer {
             return Ok(GroupStep::Revoke(owned));
         }
         // The application has handled the revocation: drop the partitions and join.
-        self.shared.state.lock().assign_from_subscribed(Vec::new());
-        let deadline = Instant::now() + self.shared.config.default_api_timeout.max(Duration::from_secs(60));
-        let c = coord.clone();
-        progress.join = Some(runtime().spawn(async move { c.join(topics, deadline).await }));
+        self.start_join(&mut progress, &coord, topics);
         drop(progress);
         self.group_step(timeout)
+    }
+
+    /// [`Self::group_step`] for async callers: never blocks a thread, and is cancel-safe (a
+    /// dropped step loses nothing: the join keeps running into its slot, and a revocation is
+    /// only marked handled once it has been returned).
+    pub async fn group_step_async(&self, timeout: Duration) -> Result<GroupStep> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(c) = self.coordinator() {
+                c.touch_poll();
+            }
+            let (auto, topics) = self.auto_topics();
+            if !auto {
+                return Ok(GroupStep::Stable);
+            }
+            let Some(coord) = self.coordinator().cloned() else {
+                return Ok(self.assign_all_locally_async(&topics, deadline).await);
+            };
+            let running = self.progress.lock().join.clone();
+            if let Some(slot) = running {
+                if tokio::time::timeout_at(deadline.into(), slot.wait()).await.is_err() {
+                    return Ok(GroupStep::Pending);
+                }
+                let mut progress = self.progress.lock();
+                if !progress.join.as_ref().is_some_and(|j| Arc::ptr_eq(j, &slot)) {
+                    continue; // a concurrent step took this result
+                }
+                progress.join = None;
+                return self.finish_join(&mut progress, slot.take());
+            }
+            if !coord.rejoin_needed() && coord.is_stable() {
+                return Ok(GroupStep::Stable);
+            }
+            let revoked = self.progress.lock().revoked;
+            if !revoked {
+                let owned = self.shared.state.lock().assigned();
+                if self.shared.config.enable_auto_commit && coord.is_stable() {
+                    let offsets = self.consumed_offsets();
+                    if let Err(e) = coord.commit(&offsets, true, self.deadline(None)).await {
+                        log::warn!("auto-commit before rebalance failed: {e}");
+                    }
+                }
+                self.progress.lock().revoked = true;
+                return Ok(GroupStep::Revoke(owned));
+            }
+            let mut progress = self.progress.lock();
+            if progress.join.is_none() {
+                self.start_join(&mut progress, &coord, topics);
+            }
+        }
+    }
+
+    /// Whether [`Self::group_step_async`] has work to do (a cheap check for async callers; also
+    /// records the poll for max_poll_interval_ms). Without group_id, applies the local
+    /// assignment right away when the metadata of every subscribed topic is cached.
+    pub fn group_work_pending(&self) -> bool {
+        let topics: Vec<String> = {
+            let st = self.shared.state.lock();
+            if !st.partitions_auto_assigned() {
+                return false;
+            }
+            if self.coordinator().is_none() {
+                st.subscription.iter().cloned().collect()
+            } else {
+                Vec::new()
+            }
+        };
+        match self.coordinator() {
+            Some(c) => {
+                c.touch_poll();
+                c.rejoin_needed() || !c.is_stable() || self.progress.lock().join.is_some()
+            }
+            None => {
+                let snap = self.shared.client.cluster();
+                if topics.iter().any(|t| snap.topic(t).is_none()) {
+                    return true;
+                }
+                self.apply_local_assignment(&topics, &snap);
+                false
+            }
+        }
+    }
+
+    fn auto_topics(&self) -> (bool, Vec<String>) {
+        let st = self.shared.state.lock();
+        (st.partitions_auto_assigned(), st.subscription.iter().cloned().collect::<Vec<_>>())
+    }
+
+    /// Starts the join (after dropping the partitions: their revocation was handled).
+    fn start_join(&self, progress: &mut GroupProgress, coord: &Arc<Coordinator>, topics: Vec<String>) {
+        self.shared.state.lock().assign_from_subscribed(Vec::new());
+        let deadline = Instant::now() + self.shared.config.default_api_timeout.max(Duration::from_secs(60));
+        progress.join = Some(JoinSlot::start(
+            coord.clone(),
+            topics,
+            deadline,
+            progress.leaving.take(),
+            Arc::downgrade(&self.shared),
+        ));
+    }
+
+    /// Applies a finished join's outcome.
+    fn finish_join(&self, progress: &mut GroupProgress, outcome: Option<JoinOutcome>) -> Result<GroupStep> {
+        match outcome {
+            Some(JoinOutcome::Done(Ok(result))) => {
+                progress.revoked = false;
+                let mut parts = result.assignment;
+                parts.sort();
+                self.shared.client.add_topics(parts.iter().map(|tp| tp.topic.as_str()));
+                self.shared.state.lock().assign_from_subscribed(parts.clone());
+                progress.next_autocommit = Instant::now() + self.shared.config.auto_commit_interval;
+                self.shared.wake_all();
+                Ok(GroupStep::Assigned(parts))
+            }
+            Some(JoinOutcome::Done(Err(e))) if !e.is_retriable() => Err(e),
+            _ => Ok(GroupStep::Pending),
+        }
     }
 
     /// Without group_id, subscribe() assigns every partition of the topics to this consumer.
@@ -353,6 +548,24 @@ impl Consumer {
                 snap = s;
             }
         }
+        self.apply_local_assignment(topics, &snap);
+        GroupStep::Stable
+    }
+
+    async fn assign_all_locally_async(&self, topics: &[String], deadline: Instant) -> GroupStep {
+        let client = &self.shared.client;
+        let mut snap = client.cluster();
+        if topics.iter().any(|t| snap.topic(t).is_none()) {
+            let deadline = deadline.min(Instant::now() + Duration::from_secs(1));
+            if let Ok(Ok(s)) = tokio::time::timeout_at(deadline.into(), client.refresh_metadata()).await {
+                snap = s;
+            }
+        }
+        self.apply_local_assignment(topics, &snap);
+        GroupStep::Stable
+    }
+
+    fn apply_local_assignment(&self, topics: &[String], snap: &crate::network::ClusterSnapshot) {
         let mut parts = Vec::new();
         for t in topics {
             if let Some(info) = snap.topic(t) {
@@ -366,7 +579,6 @@ impl Consumer {
             drop(st);
             self.shared.wake_all();
         }
-        GroupStep::Stable
     }
 
     // ---- records ----
@@ -660,6 +872,235 @@ impl Consumer {
     }
 }
 
+/// The asyncio face of the consumer (`kafka.aio.AIOKafkaConsumer`): nothing here blocks a
+/// thread. Futures are either `'static` (built from clones) or borrow the consumer, which the
+/// bindings keep alive for as long as the future exists.
+impl Consumer {
+    /// Wakes every waiter (sync poll, [`Self::wait_ready`]) so that it re-checks its state.
+    pub fn wake(&self) {
+        self.shared.wake_all();
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.shared.closed.load(Ordering::Acquire)
+    }
+
+    /// Whether records or an error of `only` (all partitions when `None`) are ready, a group
+    /// step is due or the consumer is closed.
+    fn ready_now(&self, only: Option<&[TopicPartition]>) -> bool {
+        if self.is_closed() || self.needs_group_step() {
+            return true;
+        }
+        let st = self.shared.state.lock();
+        // poll_now() reports errors of every partition, not only those of `only`.
+        st.has_ready_in(only) || st.assignment.values().any(|p| !p.paused && p.error.is_some())
+    }
+
+    /// Waits until [`Self::ready_now`] holds or the consumer is woken, at most until `deadline`.
+    /// Returns whether it was ready or woken (false: timed out). Consumes nothing, so it is
+    /// cancel-safe: records are handed out by [`Self::poll_now`] afterwards.
+    pub async fn wait_ready(&self, deadline: Instant, only: Option<Vec<TopicPartition>>) -> bool {
+        let notified = self.shared.ready_async.notified();
+        tokio::pin!(notified);
+        notified.as_mut().enable();
+        if self.ready_now(only.as_deref()) {
+            return true;
+        }
+        self.shared.fetch_wake.notify_one();
+        tokio::time::timeout_at(deadline.into(), notified).await.is_ok()
+    }
+
+    /// Hands out up to `max` buffered records of `only` (all when `None`) without waiting; also
+    /// runs the auto-commit when due. Raises pending partition errors.
+    pub fn poll_now(
+        &self,
+        max: usize,
+        update_positions: bool,
+        only: Option<&[TopicPartition]>,
+    ) -> Result<Vec<Drained>, PollError> {
+        self.maybe_autocommit();
+        if let Some(c) = self.coordinator() {
+            c.touch_poll();
+        }
+        let mut st = self.shared.state.lock();
+        if let Some((tp, e)) = st.take_error() {
+            return Err(PollError::Partition(tp, e));
+        }
+        let drained = st.drain_only(max, update_positions, only);
+        drop(st);
+        if !drained.is_empty() {
+            self.shared.fetch_wake.notify_one();
+            let n: usize = drained.iter().map(|d| d.records.len()).sum();
+            self.shared.metrics.records.fetch_add(n as u64, Ordering::Relaxed);
+        }
+        Ok(drained)
+    }
+
+    /// The position of `tp`, waiting until `deadline` for it to be resolved (`None`: not yet).
+    pub async fn position_async(
+        &self,
+        tp: &TopicPartition,
+        deadline: Instant,
+    ) -> Result<Option<i64>, PollError> {
+        loop {
+            let notified = self.shared.ready_async.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            {
+                let st = self.shared.state.lock();
+                let p = st.assignment.get(tp).ok_or_else(|| PollError::NotAssigned(tp.clone()))?;
+                if let Some(pos) = p.position {
+                    return Ok(Some(pos));
+                }
+                if let Some(e) = p.error.clone() {
+                    return Err(PollError::Partition(tp.clone(), e));
+                }
+            }
+            self.shared.fetch_wake.notify_one();
+            if tokio::time::timeout_at(deadline.into(), notified).await.is_err() {
+                return Ok(self.shared.state.lock().assignment.get(tp).and_then(|p| p.position));
+            }
+        }
+    }
+
+    /// commit(offsets) as a future; `None` commits the consumed positions (taken now).
+    pub fn commit_future(
+        &self,
+        offsets: Option<Vec<CommitOffset>>,
+        timeout: Option<Duration>,
+    ) -> Result<impl std::future::Future<Output = Result<()>> + Send + 'static> {
+        let (c, as_member) = self.commit_target()?;
+        let offsets = offsets.unwrap_or_else(|| self.consumed_offsets());
+        let deadline = self.deadline(timeout);
+        Ok(async move { c.commit(&offsets, as_member, deadline).await })
+    }
+
+    /// committed(parts) as a future.
+    pub fn committed_future(
+        &self,
+        parts: Vec<TopicPartition>,
+        timeout: Option<Duration>,
+    ) -> Result<
+        impl std::future::Future<Output = Result<BTreeMap<TopicPartition, Option<Committed>>>> + Send + 'static,
+    > {
+        let (c, _) = self.commit_target()?;
+        let deadline = self.deadline(timeout);
+        Ok(async move { c.fetch_committed(&parts, deadline).await })
+    }
+
+    /// ListOffsets as a future (see [`Self::list_offsets`]).
+    pub fn list_offsets_future(
+        &self,
+        queries: Vec<(TopicPartition, i64)>,
+        timeout: Option<Duration>,
+    ) -> impl std::future::Future<Output = Result<BTreeMap<TopicPartition, OffsetAnswer>>> + Send + 'static
+    {
+        let deadline = self.deadline(timeout);
+        let iso = self.shared.config.isolation_level;
+        let client = self.shared.client.clone();
+        async move { offsets::list_offsets(&client, &queries, iso, deadline).await }
+    }
+
+    /// Fetches metadata of all topics (cached afterwards) as a future: name -> partition ids.
+    pub fn topics_future(
+        &self,
+        exclude_internal: bool,
+        timeout: Option<Duration>,
+    ) -> impl std::future::Future<Output = Result<BTreeMap<String, Vec<i32>>>> + Send + 'static {
+        let deadline = self.deadline(timeout);
+        let client = self.shared.client.clone();
+        async move {
+            let snap = tokio::time::timeout_at(deadline.into(), client.fetch_metadata(None))
+                .await
+                .map_err(|_| Error::Timeout("Failed to update metadata".into()))??;
+            Ok(snap
+                .topics
+                .values()
+                .filter(|t| !(exclude_internal && t.is_internal))
+                .map(|t| (t.name.clone(), t.partitions.iter().map(|p| p.partition).collect()))
+                .collect())
+        }
+    }
+
+    /// Partition ids of `topic` from cached metadata; `None` (and a metadata refresh for it is
+    /// requested) when unknown.
+    pub fn cached_partitions(&self, topic: &str) -> Option<Vec<i32>> {
+        let found = self
+            .shared
+            .client
+            .cluster()
+            .topic(topic)
+            .map(|t| t.partitions.iter().map(|p| p.partition).collect());
+        if found.is_none() {
+            self.shared.client.add_topics([topic]);
+            self.shared.client.request_metadata_update();
+            self.shared.fetch_wake.notify_one();
+        }
+        found
+    }
+
+    /// unsubscribe() without waiting: the LeaveGroup runs on the runtime and the next join
+    /// waits for it.
+    pub fn unsubscribe_nowait(&self) {
+        let was_auto = {
+            let mut st = self.shared.state.lock();
+            let auto = st.partitions_auto_assigned();
+            st.unsubscribe();
+            auto
+        };
+        let mut progress = self.progress.lock();
+        if was_auto {
+            if let Some(c) = self.coordinator().cloned() {
+                if let Some(j) = progress.join.take() {
+                    j.abort();
+                }
+                let leaving = c.clone();
+                let previous = progress.leaving.take();
+                progress.leaving = Some(runtime().spawn(async move {
+                    if let Some(p) = previous {
+                        let _ = p.await;
+                    }
+                    leaving.leave().await;
+                }));
+                c.request_rejoin();
+            }
+        }
+        progress.revoked = false;
+        drop(progress);
+        self.shared.wake_all();
+    }
+
+    /// close() for async callers: commits (if asked and enabled), leaves the group, stops.
+    pub async fn close_async(&self, autocommit: bool, timeout: Option<Duration>) {
+        if self.is_closed() {
+            return;
+        }
+        if let Some(c) = self.coordinator().cloned() {
+            if autocommit && self.shared.config.enable_auto_commit {
+                let as_member = self.is_auto_assigned();
+                if !as_member || c.is_stable() {
+                    let offsets = self.consumed_offsets();
+                    if let Err(e) = c.commit(&offsets, as_member, self.deadline(timeout)).await {
+                        log::warn!("offset commit on close failed: {e}");
+                    }
+                }
+            }
+            let join = self.progress.lock().join.take();
+            if let Some(j) = join {
+                j.abort();
+            }
+            c.close();
+            if self.is_auto_assigned() {
+                let d = timeout.unwrap_or(Duration::from_secs(5));
+                let _ = tokio::time::timeout(d, c.leave()).await;
+            }
+        }
+        self.shared.closed.store(true, Ordering::Release);
+        self.shared.client.close();
+        self.shared.wake_all();
+    }
+}
+
 impl Drop for Consumer {
     fn drop(&mut self) {
         self.shared.closed.store(true, Ordering::Release);
@@ -779,7 +1220,7 @@ async fn lookup_committed(sh: Arc<Shared>, parts: Vec<(TopicPartition, u64)>) {
                 let offset = found.get(tp).cloned().flatten().map(|c| c.offset);
                 st.apply_committed(tp, *epoch, offset);
             }
-            sh.ready.notify_all();
+            sh.notify_ready();
         }
         Err(e) => {
             log::warn!("fetching committed offsets failed: {e}");
@@ -808,7 +1249,7 @@ async fn reset_offsets(sh: Arc<Shared>, parts: Vec<(TopicPartition, i64, u64)>) 
                     }
                 }
             }
-            sh.ready.notify_all();
+            sh.notify_ready();
         }
         Err(e) => {
             log::warn!("offset reset lookup failed: {e}");
@@ -932,7 +1373,7 @@ async fn fetch_from(sh: Arc<Shared>, node: i32, parts: Vec<(TopicPartition, i64,
     sh.busy_nodes.lock().remove(&node);
     if got_data {
         let _g = sh.state.lock();
-        sh.ready.notify_all();
+        sh.notify_ready();
     }
     sh.fetch_wake.notify_one();
 }

@@ -298,6 +298,28 @@ impl SubscriptionState {
     /// `update_positions`. Batches whose records are all consumed move the position to their end
     /// (past control records and aborted data).
     pub fn drain(&mut self, max: usize, update_positions: bool) -> Vec<Drained> {
+        self.drain_only(max, update_positions, None)
+    }
+
+    /// Whether any unpaused partition of `only` (all when `None`) has records or an error ready.
+    pub fn has_ready_in(&self, only: Option<&[TopicPartition]>) -> bool {
+        match only {
+            None => self.has_ready(),
+            Some(parts) => parts.iter().any(|tp| {
+                self.assignment.get(tp).is_some_and(|st| {
+                    !st.paused && (st.error.is_some() || st.buffer.iter().any(|b| !b.records.is_empty()))
+                })
+            }),
+        }
+    }
+
+    /// [`Self::drain`] restricted to the partitions in `only` (all when `None`).
+    pub fn drain_only(
+        &mut self,
+        max: usize,
+        update_positions: bool,
+        only: Option<&[TopicPartition]>,
+    ) -> Vec<Drained> {
         let mut out = Vec::new();
         let mut left = max;
         let n = self.assignment.len();
@@ -311,6 +333,9 @@ impl SubscriptionState {
         for tp in keys {
             if left == 0 {
                 break;
+            }
+            if only.is_some_and(|o| !o.contains(&tp)) {
+                continue;
             }
             let Some(st) = self.assignment.get_mut(&tp) else { continue };
             if st.paused || st.error.is_some() {
@@ -457,5 +482,26 @@ mod tests {
         s.assignment.get_mut(&tp).unwrap().paused = false;
         assert_eq!(s.drain(10, false)[0].records.len(), 3);
         assert_eq!(s.assignment[&tp].position, Some(0));
+    }
+
+    #[test]
+    fn drain_only_and_has_ready_in_respect_the_filter() {
+        let mut s = SubscriptionState::new(Some(OffsetReset::Earliest), false);
+        let (a, b) = (TopicPartition::new("a", 0), TopicPartition::new("a", 1));
+        s.assign_from_user([a.clone(), b.clone()]).unwrap();
+        for tp in [&a, &b] {
+            let st = s.assignment.get_mut(tp).unwrap();
+            st.seek(0);
+            st.buffer.push_back(batch(0..3, 3));
+        }
+        let only_b = [b.clone()];
+        assert!(s.has_ready_in(Some(&only_b)));
+        let d = s.drain_only(10, true, Some(&only_b));
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].tp, b);
+        assert!(!s.has_ready_in(Some(&only_b)));
+        assert!(s.has_ready_in(None));
+        assert_eq!(s.assignment[&a].position, Some(0));
+        assert_eq!(s.drain_only(10, true, None)[0].tp, a);
     }
 }

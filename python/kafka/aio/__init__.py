@@ -9,7 +9,17 @@ never blocked by network I/O, metadata waits or a full buffer.
 
 from __future__ import annotations
 
+from kafka.aio.consumer import AIOKafkaConsumer, ConsumerRebalanceListener
 from kafka.aio.producer import AIOKafkaProducer, BatchBuilder
-from kafka.aio.structs import ConsumerRecord, RecordMetadata
+from kafka.aio.structs import (
+    ConsumerRecord,
+    OffsetAndMetadata,
+    OffsetAndTimestamp,
+    RecordMetadata,
+    TopicPartition,
+)
 
-__all__ = ['AIOKafkaProducer', 'BatchBuilder', 'ConsumerRecord', 'RecordMetadata']
+__all__ = [
+    'AIOKafkaConsumer', 'AIOKafkaProducer', 'BatchBuilder', 'ConsumerRebalanceListener', 'ConsumerRecord',
+    'OffsetAndMetadata', 'OffsetAndTimestamp', 'RecordMetadata', 'TopicPartition',
+]
