@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import collections
 import inspect
 import itertools
 import logging
@@ -288,8 +287,13 @@ class KafkaConsumer:
         self._listener: ConsumerRebalanceListener | None = None
         self._pattern: re.Pattern[str] | None = None
         self._pattern_checked = 0.0
-        self._iter_records: collections.deque[Any] = collections.deque()
-        self._iter_positions: dict[tuple[str, int], tuple[int, int]] = {}
+        # Iterator state: the records of the last poll, how many were handed out (``_iter_index``)
+        # and up to where their positions were reported to the core (``_iter_flushed``). Positions
+        # are derived from the handed-out prefix when needed instead of being stored per record.
+        self._iter_batch: list[Any] = []
+        self._iter_index = 0
+        self._iter_flushed = 0
+        self._iter_no_timeout = self.config['consumer_timeout_ms'] == float('inf')
         self._consumer_timeout = float('inf')
         self._commit_futures: dict[int, tuple[Future, Any, Callable[..., Any] | None]] = {}
         if topics:
@@ -309,17 +313,22 @@ class KafkaConsumer:
         return partition
 
     def _flush_iter_positions(self) -> None:
-        if self._iter_positions:
-            positions = [(t, p, o, e) for (t, p), (o, e) in self._iter_positions.items()]
-            self._iter_positions.clear()
-            self._native.update_positions(positions)
+        start, end = self._iter_flushed, self._iter_index
+        if end > start:
+            last: dict[tuple[str, int], tuple[int, int]] = {}
+            for r in self._iter_batch[start:end]:
+                last[(r.topic, r.partition)] = (r.offset + 1, r.leader_epoch)
+            self._iter_flushed = end
+            self._native.update_positions([(t, p, o, e) for (t, p), (o, e) in last.items()])
+
+    def _reset_iter(self, remaining: list[Any] | None = None) -> None:
+        self._iter_batch = remaining or []
+        self._iter_index = self._iter_flushed = 0
 
     def _drop_iter_records(self, partitions: Any) -> None:
-        keys = {(tp.topic, tp.partition) for tp in partitions}
-        if self._iter_records:
-            self._iter_records = collections.deque(
-                r for r in self._iter_records if (r.topic, r.partition) not in keys)
         self._flush_iter_positions()
+        keys = {(tp.topic, tp.partition) for tp in partitions}
+        self._reset_iter([r for r in self._iter_batch[self._iter_index:] if (r.topic, r.partition) not in keys])
 
     def _run_commit_callbacks(self) -> None:
         if not self._commit_futures:
@@ -428,8 +437,7 @@ class KafkaConsumer:
     def unsubscribe(self) -> None:
         """Unsubscribe from all topics, leave the group and clear the assignment."""
         self._check_open()
-        self._iter_records.clear()
-        self._iter_positions.clear()
+        self._reset_iter()
         self._pattern = None
         self._native.unsubscribe()
 
@@ -497,21 +505,29 @@ class KafkaConsumer:
         return self
 
     def __next__(self) -> Any:
+        # Fast path: a record from the last poll, no consumer_timeout_ms bookkeeping.
+        i = self._iter_index
+        if self._iter_no_timeout and i < len(self._iter_batch) and not self._closed:
+            self._iter_index = i + 1
+            return self._iter_batch[i]
+        return self._next_record()
+
+    def _next_record(self) -> Any:
         self._check_open()
-        if self._consumer_timeout == float('inf') and self.config['consumer_timeout_ms'] != float('inf'):
+        if self._consumer_timeout == float('inf') and not self._iter_no_timeout:
             self._set_consumer_timeout()
-        while not self._iter_records:
+        while self._iter_index >= len(self._iter_batch):
             left = self._consumer_timeout - time.monotonic()
             if left <= 0:
                 self._consumer_timeout = float('inf')
                 raise StopIteration
+            # poll() reports the positions of the records handed out so far first.
             records = self.poll(timeout_ms=min(left, 1.0) * 1000.0, max_records=self.config['max_poll_records'],
                                 update_offsets=False)
-            for recs in records.values():
-                self._iter_records.extend(recs)
-        record = self._iter_records.popleft()
-        self._iter_positions[(record.topic, record.partition)] = (record.offset + 1, record.leader_epoch)
-        if self.config['consumer_timeout_ms'] != float('inf'):
+            self._reset_iter([r for recs in records.values() for r in recs])
+        record = self._iter_batch[self._iter_index]
+        self._iter_index += 1
+        if not self._iter_no_timeout:
             self._set_consumer_timeout()
         return record
 
