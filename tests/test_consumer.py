@@ -288,3 +288,38 @@ def test_topics_partitions_and_config_errors(bootstrap_servers: str, topic: Call
         KafkaConsumer(bootstrap_servers=bootstrap_servers, no_such_option=1)
     with pytest.raises(UnsupportedConfigError):
         KafkaConsumer(bootstrap_servers=bootstrap_servers, security_protocol='SSL')
+
+
+def test_iterator_positions_commit_and_seek(bootstrap_servers: str, topic: Callable[..., str]) -> None:
+    """Positions follow what the iterator handed out (not what was prefetched), across seek."""
+    t = topic(2)
+    produce(bootstrap_servers, t, [{'value': b'%d' % i, 'partition': i % 2} for i in range(200)])
+    group = f'iter-{uuid.uuid4().hex[:8]}'
+    c = KafkaConsumer(t, bootstrap_servers=bootstrap_servers, group_id=group, enable_auto_commit=False,
+                      consumer_timeout_ms=10000, max_poll_records=30, **GROUP_CONFIG)
+    taken: list[Any] = []
+    for msg in c:
+        taken.append(msg)
+        if len(taken) == 45:
+            break
+    c.commit()
+    for p in (0, 1):
+        offsets = [r.offset for r in taken if r.partition == p]
+        expected = max(offsets) + 1 if offsets else None
+        if expected is not None:
+            assert c.position(TopicPartition(t, p)) == expected
+            assert c.committed(TopicPartition(t, p)) == expected
+    # A seek during iteration drops that partition's prefetched records.
+    tp0 = TopicPartition(t, 0)
+    c.seek(tp0, 0)
+    again = []
+    for msg in c:
+        if msg.partition == 0:
+            again.append(msg.offset)
+            if len(again) == 3:
+                break
+    assert again == [0, 1, 2]
+    # next() and for-loops share the iterator state.
+    nxt = next(c)
+    assert (nxt.partition, nxt.offset) != (0, 2)
+    c.close()

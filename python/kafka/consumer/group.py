@@ -291,10 +291,9 @@ class KafkaConsumer:
         # and up to where their positions were reported to the core (``_iter_flushed``). Positions
         # are derived from the handed-out prefix when needed instead of being stored per record.
         self._iter_batch: list[Any] = []
+        self._iter_runs: list[tuple[int, int]] = []
         self._iter_index = 0
         self._iter_flushed = 0
-        self._iter_no_timeout = self.config['consumer_timeout_ms'] == float('inf')
-        self._consumer_timeout = float('inf')
         self._commit_futures: dict[int, tuple[Future, Any, Callable[..., Any] | None]] = {}
         if topics:
             self.subscribe(topics=topics)
@@ -315,20 +314,38 @@ class KafkaConsumer:
     def _flush_iter_positions(self) -> None:
         start, end = self._iter_flushed, self._iter_index
         if end > start:
-            last: dict[tuple[str, int], tuple[int, int]] = {}
-            for r in self._iter_batch[start:end]:
-                last[(r.topic, r.partition)] = (r.offset + 1, r.leader_epoch)
+            batch = self._iter_batch
+            positions = []
+            # One look per partition run, not per record: the batch holds each partition's
+            # records contiguously, in offset order.
+            for begin, stop in self._iter_runs:
+                if begin < end and stop > start:
+                    r = batch[min(stop, end) - 1]
+                    positions.append((r.topic, r.partition, r.offset + 1, r.leader_epoch))
             self._iter_flushed = end
-            self._native.update_positions([(t, p, o, e) for (t, p), (o, e) in last.items()])
+            self._native.update_positions(positions)
 
-    def _reset_iter(self, remaining: list[Any] | None = None) -> None:
-        self._iter_batch = remaining or []
+    def _reset_iter(self, per_partition: Any = ()) -> None:
+        """Replace the iterator batch with the given per-partition record lists."""
+        batch: list[Any] = []
+        runs: list[tuple[int, int]] = []
+        for recs in per_partition:
+            if recs:
+                runs.append((len(batch), len(batch) + len(recs)))
+                batch.extend(recs)
+        self._iter_batch = batch
+        self._iter_runs = runs
         self._iter_index = self._iter_flushed = 0
 
     def _drop_iter_records(self, partitions: Any) -> None:
         self._flush_iter_positions()
         keys = {(tp.topic, tp.partition) for tp in partitions}
-        self._reset_iter([r for r in self._iter_batch[self._iter_index:] if (r.topic, r.partition) not in keys])
+        rest: dict[tuple[str, int], list[Any]] = {}
+        for r in self._iter_batch[self._iter_index:]:
+            key = (r.topic, r.partition)
+            if key not in keys:
+                rest.setdefault(key, []).append(r)
+        self._reset_iter(rest.values())
 
     def _run_commit_callbacks(self) -> None:
         if not self._commit_futures:
@@ -501,38 +518,53 @@ class KafkaConsumer:
             if time.monotonic() >= deadline:
                 return {}
 
-    def __iter__(self) -> KafkaConsumer:
-        return self
+    def __iter__(self) -> Any:
+        # A generator resumes faster than a Python-level __next__; it shares the batch/index
+        # state with __next__, so next(consumer) and for-loops can be mixed.
+        return self._iter_records()
+
+    def _iter_records(self) -> Any:
+        while True:
+            batch = self._iter_batch
+            i = self._iter_index
+            n = len(batch)
+            while i < n and not self._closed:
+                i += 1
+                self._iter_index = i
+                yield batch[i - 1]
+                if self._iter_batch is not batch:  # a seek, pause or rebalance replaced the batch
+                    break
+            else:
+                try:
+                    record = self._next_record()
+                except StopIteration:
+                    return
+                yield record
 
     def __next__(self) -> Any:
-        # Fast path: a record from the last poll, no consumer_timeout_ms bookkeeping.
         i = self._iter_index
-        if self._iter_no_timeout and i < len(self._iter_batch) and not self._closed:
+        if i < len(self._iter_batch) and not self._closed:
             self._iter_index = i + 1
             return self._iter_batch[i]
         return self._next_record()
 
     def _next_record(self) -> Any:
+        """The next record, polling when the last batch is used up; StopIteration when nothing
+        arrives within consumer_timeout_ms (counted from when the wait starts)."""
         self._check_open()
-        if self._consumer_timeout == float('inf') and not self._iter_no_timeout:
-            self._set_consumer_timeout()
-        while self._iter_index >= len(self._iter_batch):
-            left = self._consumer_timeout - time.monotonic()
-            if left <= 0:
-                self._consumer_timeout = float('inf')
-                raise StopIteration
-            # poll() reports the positions of the records handed out so far first.
-            records = self.poll(timeout_ms=min(left, 1.0) * 1000.0, max_records=self.config['max_poll_records'],
-                                update_offsets=False)
-            self._reset_iter([r for recs in records.values() for r in recs])
+        if self._iter_index >= len(self._iter_batch):
+            deadline = time.monotonic() + self.config['consumer_timeout_ms'] / 1000.0
+            while self._iter_index >= len(self._iter_batch):
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    raise StopIteration
+                # poll() reports the positions of the records handed out so far first.
+                records = self.poll(timeout_ms=min(left, 1.0) * 1000.0,
+                                    max_records=self.config['max_poll_records'], update_offsets=False)
+                self._reset_iter(records.values())
         record = self._iter_batch[self._iter_index]
         self._iter_index += 1
-        if not self._iter_no_timeout:
-            self._set_consumer_timeout()
         return record
-
-    def _set_consumer_timeout(self) -> None:
-        self._consumer_timeout = time.monotonic() + self.config['consumer_timeout_ms'] / 1000.0
 
     # ---- positions ----
 
