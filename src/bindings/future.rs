@@ -34,11 +34,6 @@ fn cached<'py>(
 /// Where finished futures with pending callbacks are sent (drained by the callback thread).
 pub type CallbackQueue = Arc<Mutex<Sender<Py<FutureRecordMetadata>>>>;
 
-enum Source {
-    Batch { result: Arc<BatchResult>, index: i32 },
-    Failed,
-}
-
 #[derive(Default)]
 struct Callbacks {
     list: Vec<(Py<PyAny>, bool)>,
@@ -49,14 +44,16 @@ struct Callbacks {
 /// The result of one `send()`: resolves to `RecordMetadata` or fails with a `kafka.errors` error.
 #[pyclass(module = "kafka._native", name = "FutureRecordMetadata", frozen)]
 pub struct FutureRecordMetadata {
-    source: Source,
+    /// The record's batch and its index in it.
+    result: Arc<BatchResult>,
+    index: i32,
     timestamp: i64,
     key_size: i32,
     value_size: i32,
     header_size: i32,
     outcome: PyOnceLock<(bool, Py<PyAny>)>,
     callbacks: Mutex<Callbacks>,
-    queue: Option<CallbackQueue>,
+    queue: CallbackQueue,
 }
 
 impl FutureRecordMetadata {
@@ -68,38 +65,20 @@ impl FutureRecordMetadata {
         queue: CallbackQueue,
     ) -> Self {
         Self {
-            source: Source::Batch { result, index },
+            result,
+            index,
             timestamp,
             key_size: sizes.0,
             value_size: sizes.1,
             header_size: sizes.2,
             outcome: PyOnceLock::new(),
             callbacks: Mutex::new(Callbacks::default()),
-            queue: Some(queue),
-        }
-    }
-
-    /// A future that has already failed with `exc`.
-    pub fn new_failed(py: Python<'_>, exc: PyErr) -> Self {
-        let outcome = PyOnceLock::new();
-        let _ = outcome.set(py, (false, exc.into_value(py).into_any()));
-        Self {
-            source: Source::Failed,
-            timestamp: -1,
-            key_size: -1,
-            value_size: -1,
-            header_size: -1,
-            outcome,
-            callbacks: Mutex::new(Callbacks::default()),
-            queue: None,
+            queue,
         }
     }
 
     fn done(&self) -> bool {
-        match &self.source {
-            Source::Batch { result, .. } => result.is_done(),
-            Source::Failed => true,
-        }
+        self.result.is_done()
     }
 
     /// (succeeded, value-or-exception) once done.
@@ -107,7 +86,7 @@ impl FutureRecordMetadata {
         if let Some((ok, v)) = self.outcome.get(py) {
             return Ok(Some((*ok, v.clone_ref(py))));
         }
-        let Source::Batch { result, index } = &self.source else { return Ok(None) };
+        let (result, index) = (&self.result, &self.index);
         let Some(outcome) = result.outcome() else { return Ok(None) };
         let made = match outcome {
             BatchOutcome::Delivered { base_offset, log_append_time, log_start_offset } => {
@@ -182,13 +161,11 @@ impl FutureRecordMetadata {
             return;
         }
         if need_hook {
-            if let (Source::Batch { result, .. }, Some(queue)) = (&me.source, &me.queue) {
-                let target: Py<FutureRecordMetadata> = slf.clone().unbind();
-                let queue = queue.clone();
-                result.on_complete(move |_| {
-                    let _ = queue.lock().send(target);
-                });
-            }
+            let target: Py<FutureRecordMetadata> = slf.clone().unbind();
+            let queue = me.queue.clone();
+            me.result.on_complete(move |_| {
+                let _ = queue.lock().send(target);
+            });
         }
     }
 }
@@ -255,7 +232,8 @@ impl FutureRecordMetadata {
     /// `RecordMetadata`, or raises the send's error. Raises KafkaTimeoutError after `timeout` secs.
     #[pyo3(signature = (timeout=None))]
     fn get(&self, py: Python<'_>, timeout: Option<f64>) -> PyResult<Py<PyAny>> {
-        if let Source::Batch { result, .. } = &self.source {
+        {
+            let result = &self.result;
             let deadline = timeout.map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0)));
             while !result.is_done() {
                 let slice = match deadline {
@@ -326,15 +304,12 @@ impl FutureRecordMetadata {
     }
 
     fn __repr__(&self) -> String {
-        match &self.source {
-            Source::Batch { result, index } => format!(
-                "<FutureRecordMetadata {}-{} #{} done={}>",
-                result.topic,
-                result.partition,
-                index,
-                result.is_done()
-            ),
-            Source::Failed => "<FutureRecordMetadata failed>".into(),
-        }
+        format!(
+            "<FutureRecordMetadata {}-{} #{} done={}>",
+            self.result.topic,
+            self.result.partition,
+            self.index,
+            self.result.is_done()
+        )
     }
 }
