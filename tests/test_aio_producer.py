@@ -54,7 +54,7 @@ async def test_send_and_wait_returns_metadata(bootstrap_servers: str, topic: Cal
         assert md.timestamp_type == 0
         assert await producer.partitions_for(t) == {0, 1, 2}
         fut = await producer.send(t, b'second', partition=1)
-        assert isinstance(fut, asyncio.Future)
+        assert asyncio.isfuture(fut)
         md2 = await fut
         assert (md2.partition, md2.offset) == (1, 1 if md.partition == 1 else 0)
     records = consume(t, 2)

@@ -1,15 +1,20 @@
 //! `kafka._native.AioProducer`: the asyncio face of the producer core (used by
 //! `kafka.aio.AIOKafkaProducer`).
 //!
+//! * `send` is `AIOKafkaProducer.send()`: the common case (bytes after serialization, a
+//!   validated topic, metadata and buffer memory available) appends in Rust and returns an
+//!   awaitable that completes at once; anything else hands over to the Python coroutine
+//!   `_send_slow`, which raises the right error or awaits what is missing.
 //! * `try_send` appends without ever blocking the event loop: it returns None when the topic's
 //!   metadata or buffer memory is missing, and the caller awaits `wait_capacity` (a Rust future on
 //!   the shared tokio runtime, through pyo3-async-runtimes) before trying again.
-//! * Delivery futures are plain `asyncio.Future`s created on the producer's loop. Completed
-//!   batches are queued by their `on_complete` hooks (on tokio threads, without the GIL) and the
-//!   loop is woken through a socket pair registered with `loop.add_reader`: one wake-up and one
-//!   `drain()` call per burst of completed batches, however many records they hold.
+//! * Delivery futures are `DeliveryFuture`s (see `aio_future`). Completed batches are queued by
+//!   their `on_complete` hooks (on tokio threads, without the GIL) and the loop is woken through
+//!   a socket pair registered with `loop.add_reader`: one wake-up and one `drain()` call per burst
+//!   of completed batches, however many records they hold, and one `call_soon` for all their
+//!   futures' done callbacks.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,31 +24,15 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyString};
 
+use super::aio_future::{AioLoop, DeliveryFuture, SendAwaitable};
 use super::errors::to_pyerr;
 use super::producer::PyProducer;
 use crate::error::Error;
-use crate::producer::{now_ms, BatchOutcome, BatchResult, Producer, RecordRef, WouldBlock};
+use crate::producer::{now_ms, BatchResult, Producer, RecordRef, WouldBlock};
 
-static TOPIC_PARTITION: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-static INVALID_STATE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-
-fn topic_partition_class(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    TOPIC_PARTITION
-        .get_or_try_init(py, || py.import("kafka.structs")?.getattr("TopicPartition").map(Bound::unbind))
-        .map(|c| c.bind(py).clone())
-}
-
-fn is_invalid_state(py: Python<'_>, e: &PyErr) -> bool {
-    INVALID_STATE
-        .get_or_try_init(py, || py.import("asyncio")?.getattr("InvalidStateError").map(Bound::unbind))
-        .is_ok_and(|c| e.is_instance(py, c.bind(py)))
-}
-
-/// One record waiting for its batch: its asyncio future and what its metadata needs.
+/// One record waiting for its batch: its delivery future.
 struct Pending {
-    fut: Py<PyAny>,
-    index: i32,
-    timestamp: i64,
+    fut: Py<DeliveryFuture>,
 }
 
 /// Records of one batch that are still waiting.
@@ -138,10 +127,23 @@ impl Bridge {
 pub struct AioProducer {
     producer: Py<PyProducer>,
     bridge: Arc<Bridge>,
-    /// `loop.create_future`, set by `attach`.
-    create_future: PyOnceLock<Py<PyAny>>,
-    /// `aiokafka.structs.RecordMetadata`-shaped class, set by `attach`.
-    metadata_class: PyOnceLock<Py<PyAny>>,
+    /// The event loop, its callback runner and the RecordMetadata class; set by `attach`.
+    aio_loop: PyOnceLock<Py<AioLoop>>,
+    /// What `send()` needs from the Python object, set by `attach`.
+    send_config: PyOnceLock<SendConfig>,
+    closed: AtomicBool,
+    /// Topic names the Python layer validated (`topic_validated`), and the last one seen, so a
+    /// repeated topic object costs a pointer compare.
+    valid_topics: Mutex<HashSet<String>>,
+    last_topic: Mutex<Option<(Py<PyString>, Arc<str>)>>,
+}
+
+/// The serializers and partitioner of the Python producer, for the native `send()`.
+struct SendConfig {
+    key_serializer: Option<Py<PyAny>>,
+    value_serializer: Option<Py<PyAny>>,
+    /// A user partitioner is a Python callable: records then take the Python path.
+    custom_partitioner: bool,
 }
 
 impl AioProducer {
@@ -149,51 +151,185 @@ impl AioProducer {
         self.producer.get().core()
     }
 
-    fn resolve_group(&self, py: Python<'_>, group: Group) -> PyResult<()> {
-        let Some(outcome) = group.result.outcome() else { return Ok(()) };
-        let set = |fut: &Py<PyAny>, method: &Bound<'_, PyString>, arg: Bound<'_, PyAny>| {
-            if let Err(e) = fut.bind(py).call_method1(method, (arg,)) {
-                // The awaiting task was cancelled: the future is done, the record is not affected.
-                if !is_invalid_state(py, &e) {
-                    e.print(py);
+    fn aio_loop<'py>(&self, py: Python<'py>) -> PyResult<&Bound<'py, AioLoop>> {
+        self.aio_loop
+            .get(py)
+            .map(|l| l.bind(py))
+            .ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err("AioProducer not started"))
+    }
+
+    /// The topic as a shared string if the Python layer has validated it, else None.
+    fn known_topic(&self, topic: &Bound<'_, PyString>) -> PyResult<Option<Arc<str>>> {
+        let mut last = self.last_topic.lock();
+        if let Some((obj, s)) = last.as_ref() {
+            if obj.as_ptr() == topic.as_ptr() {
+                return Ok(Some(s.clone()));
+            }
+        }
+        let name = topic.to_cow()?;
+        if !self.valid_topics.lock().contains(name.as_ref()) {
+            return Ok(None);
+        }
+        let s: Arc<str> = Arc::from(name.as_ref());
+        *last = Some((topic.clone().unbind(), s.clone()));
+        Ok(Some(s))
+    }
+
+    /// Appends a record whose checks passed; Ok(None) when metadata or buffer memory is missing.
+    #[allow(clippy::too_many_arguments)] // the record's fields
+    fn append(
+        &self,
+        py: Python<'_>,
+        topic: &str,
+        partition: Option<i32>,
+        key: Option<BytesArg<'_>>,
+        value: Option<BytesArg<'_>>,
+        headers: &[(String, Option<Vec<u8>>)],
+        timestamp_ms: Option<i64>,
+    ) -> PyResult<Option<Py<DeliveryFuture>>> {
+        let aio_loop = self.aio_loop(py)?;
+        let timestamp = timestamp_ms.unwrap_or_else(now_ms);
+        let headers: Vec<(&str, Option<&[u8]>)> =
+            headers.iter().map(|(k, v)| (k.as_str(), v.as_deref())).collect();
+        let rec = RecordRef {
+            timestamp_ms: timestamp,
+            key: key.as_ref().map(BytesArg::as_slice),
+            value: value.as_ref().map(BytesArg::as_slice),
+            headers: &headers,
+        };
+        let appended = match self.core().try_send(topic, partition, &rec) {
+            Ok(a) => a,
+            Err(Ok(WouldBlock::Metadata | WouldBlock::Memory)) => return Ok(None),
+            Err(Err(e)) => return Err(to_pyerr(py, e)),
+        };
+        let key = Arc::as_ptr(&appended.result) as usize;
+        let fut = Py::new(
+            py,
+            DeliveryFuture::new(
+                appended.result.clone(),
+                appended.index,
+                timestamp,
+                aio_loop.clone().unbind(),
+            ),
+        )?;
+        let new_group = {
+            let mut open = self.bridge.open.lock();
+            let pending = Pending { fut: fut.clone_ref(py) };
+            match open.get_mut(&key) {
+                Some(g) => {
+                    g.records.push(pending);
+                    false
+                }
+                None => {
+                    open.insert(key, Group { result: appended.result.clone(), records: vec![pending] });
+                    true
                 }
             }
         };
-        match outcome {
-            BatchOutcome::Delivered { base_offset, log_append_time, log_start_offset } => {
-                let topic = PyString::new(py, &group.result.topic);
-                let partition = group.result.partition;
-                let tp = topic_partition_class(py)?.call1((&topic, partition))?;
-                let class = self
-                    .metadata_class
-                    .get(py)
-                    .ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err("AioProducer not attached"))?
-                    .bind(py);
-                let method = pyo3::intern!(py, "set_result");
-                let ts_type = i32::from(log_append_time >= 0);
-                for p in group.records {
-                    let offset = if base_offset < 0 { -1 } else { base_offset + i64::from(p.index) };
-                    let ts = if log_append_time >= 0 { log_append_time } else { p.timestamp };
-                    match class.call1((&topic, partition, &tp, offset, ts, ts_type, log_start_offset)) {
-                        Ok(md) => set(&p.fut, method, md),
-                        Err(e) => set(
-                            &p.fut,
-                            pyo3::intern!(py, "set_exception"),
-                            e.into_value(py).into_any().into_bound(py),
-                        ),
-                    }
-                }
+        if new_group {
+            let bridge = self.bridge.clone();
+            appended.result.on_complete(move |_| bridge.completed(key));
+        }
+        Ok(Some(fut))
+    }
+
+    /// The fast path of `send()`: Ok(None) when the record needs the Python path (a check to
+    /// raise, a user partitioner, missing metadata or memory); serialized key and value are
+    /// returned in `serialized` once the serializers ran, so they never run twice.
+    #[allow(clippy::too_many_arguments)] // mirrors send()
+    fn send_fast<'py>(
+        &self,
+        py: Python<'py>,
+        topic: &Bound<'py, PyAny>,
+        value: &Bound<'py, PyAny>,
+        key: &Bound<'py, PyAny>,
+        partition: &Bound<'py, PyAny>,
+        timestamp_ms: &Bound<'py, PyAny>,
+        headers: &Bound<'py, PyAny>,
+        serialized: &mut Option<(Bound<'py, PyAny>, Bound<'py, PyAny>)>,
+    ) -> PyResult<Option<Py<DeliveryFuture>>> {
+        let Some(cfg) = self.send_config.get(py) else { return Ok(None) };
+        if self.closed.load(Ordering::Acquire) || (key.is_none() && value.is_none()) {
+            return Ok(None);
+        }
+        let key = match &cfg.key_serializer {
+            Some(f) => f.bind(py).call1((key,))?,
+            None => key.clone(),
+        };
+        let value = match &cfg.value_serializer {
+            Some(f) => f.bind(py).call1((value,))?,
+            None => value.clone(),
+        };
+        let (Some(key_arg), Some(value_arg)) = (record_bytes(&key)?, record_bytes(&value)?) else {
+            *serialized = Some((key, value));
+            return Ok(None);
+        };
+        *serialized = Some((key.clone(), value.clone()));
+        let Ok(topic) = topic.cast::<PyString>() else { return Ok(None) };
+        let Some(topic) = self.known_topic(topic)? else { return Ok(None) };
+        let partition = if partition.is_none() {
+            if cfg.custom_partitioner {
+                return Ok(None);
             }
-            BatchOutcome::Failed(e) => {
-                let method = pyo3::intern!(py, "set_exception");
-                for p in group.records {
-                    let exc = to_pyerr(py, e.clone()).into_value(py).into_any();
-                    set(&p.fut, method, exc.into_bound(py));
+            None
+        } else {
+            let Ok(p) = partition.extract::<i32>() else { return Ok(None) };
+            let known = self
+                .core()
+                .cached_topic(&topic)
+                .is_some_and(|t| t.partitions.iter().any(|i| i.partition == p));
+            if p < 0 || !known {
+                return Ok(None);
+            }
+            Some(p)
+        };
+        let timestamp_ms = if timestamp_ms.is_none() {
+            None
+        } else {
+            match timestamp_ms.extract::<i64>() {
+                Ok(t) => Some(t),
+                Err(_) => return Ok(None),
+            }
+        };
+        let mut owned_headers: Vec<(String, Option<Vec<u8>>)> = Vec::new();
+        if !headers.is_none() && headers.is_truthy()? {
+            let Ok(items) = headers.try_iter() else { return Ok(None) };
+            for item in items {
+                let item = item?;
+                let Ok(pair) = item.cast::<pyo3::types::PyTuple>() else { return Ok(None) };
+                if pair.len() != 2 {
+                    return Ok(None);
                 }
+                let (Ok(k), v) = (pair.get_item(0)?.cast_into::<PyString>(), pair.get_item(1)?) else {
+                    return Ok(None);
+                };
+                let v = if v.is_none() {
+                    None
+                } else if let Ok(b) = v.cast::<PyBytes>() {
+                    Some(b.as_bytes().to_vec())
+                } else {
+                    return Ok(None);
+                };
+                owned_headers.push((k.to_cow()?.into_owned(), v));
             }
         }
-        Ok(())
+        self.append(py, &topic, partition, key_arg, value_arg, &owned_headers, timestamp_ms)
     }
+}
+
+/// A serialized key or value: Some(None) for None, Some(bytes) for a bytes-like object, None
+/// for any other type (the Python path raises the error).
+fn record_bytes<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Option<Option<BytesArg<'py>>>> {
+    if obj.is_none() {
+        return Ok(Some(None));
+    }
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(Some(Some(BytesArg::Borrowed(b.clone()))));
+    }
+    if obj.is_instance_of::<pyo3::types::PyByteArray>() || obj.is_instance_of::<pyo3::types::PyMemoryView>() {
+        return Ok(Some(Some(BytesArg::Owned(obj.extract::<Vec<u8>>()?))));
+    }
+    Ok(None)
 }
 
 /// Key/value bytes: borrowed from `bytes` (zero-copy) or copied from another buffer.
@@ -234,26 +370,77 @@ impl AioProducer {
         Self {
             producer,
             bridge: Arc::new(Bridge::new()),
-            create_future: PyOnceLock::new(),
-            metadata_class: PyOnceLock::new(),
+            aio_loop: PyOnceLock::new(),
+            send_config: PyOnceLock::new(),
+            closed: AtomicBool::new(false),
+            valid_topics: Mutex::new(HashSet::new()),
+            last_topic: Mutex::new(None),
         }
     }
 
-    /// Binds the producer to `event_loop` (its futures are created there) and to the
-    /// RecordMetadata class to resolve them with.
+    /// Binds the producer to `event_loop` (its futures belong to it), to the RecordMetadata
+    /// class to resolve them with, and to the serializers `send()` applies.
+    #[pyo3(signature = (event_loop, metadata_class, key_serializer=None, value_serializer=None, custom_partitioner=false))]
     fn attach(
         &self,
         py: Python<'_>,
-        event_loop: &Bound<'_, PyAny>,
+        event_loop: Py<PyAny>,
         metadata_class: Py<PyAny>,
+        key_serializer: Option<Py<PyAny>>,
+        value_serializer: Option<Py<PyAny>>,
+        custom_partitioner: bool,
     ) -> PyResult<()> {
-        let cf = event_loop.getattr("create_future")?.unbind();
-        if self.create_future.set(py, cf).is_err() || self.metadata_class.set(py, metadata_class).is_err() {
+        let aio_loop = Py::new(py, AioLoop::new(py, event_loop, metadata_class)?)?;
+        let cfg = SendConfig { key_serializer, value_serializer, custom_partitioner };
+        if self.aio_loop.set(py, aio_loop).is_err() || self.send_config.set(py, cfg).is_err() {
             return Err(pyo3::exceptions::PyRuntimeError::new_err(
                 "AioProducer is already attached to a loop",
             ));
         }
         Ok(())
+    }
+
+    /// Marks `topic` as a valid topic name (checked by the Python layer) for the fast path.
+    fn topic_validated(&self, topic: String) {
+        self.valid_topics.lock().insert(topic);
+    }
+
+    /// `AIOKafkaProducer.send()`: returns an awaitable completing with the record's delivery
+    /// future. The common case (bytes after serialization, validated topic, no user
+    /// partitioner, metadata and memory available) appends here; anything else returns the
+    /// coroutine `owner._send_slow(...)`, which raises the right error or waits.
+    #[pyo3(signature = (owner, topic, value=None, key=None, partition=None, timestamp_ms=None, headers=None))]
+    #[allow(clippy::too_many_arguments)] // aiokafka's send() signature plus the owner
+    fn send(
+        &self,
+        py: Python<'_>,
+        owner: &Bound<'_, PyAny>,
+        topic: &Bound<'_, PyAny>,
+        value: Option<&Bound<'_, PyAny>>,
+        key: Option<&Bound<'_, PyAny>>,
+        partition: Option<&Bound<'_, PyAny>>,
+        timestamp_ms: Option<&Bound<'_, PyAny>>,
+        headers: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let none = py.None().into_bound(py);
+        let (value, key) = (value.unwrap_or(&none), key.unwrap_or(&none));
+        let (partition, timestamp_ms) = (partition.unwrap_or(&none), timestamp_ms.unwrap_or(&none));
+        let headers = headers.unwrap_or(&none);
+        let mut serialized = None;
+        match self.send_fast(py, topic, value, key, partition, timestamp_ms, headers, &mut serialized) {
+            Ok(Some(fut)) => Ok(Py::new(py, SendAwaitable::ready(fut.into_any()))?.into_any()),
+            Err(e) => Ok(Py::new(py, SendAwaitable::failed(py, e))?.into_any()),
+            Ok(None) => {
+                let (key, value, done) = match serialized {
+                    Some((k, v)) => (k, v, true),
+                    None => (key.clone(), value.clone(), false),
+                };
+                let slow = pyo3::intern!(py, "_send_slow");
+                Ok(owner
+                    .call_method1(slow, (topic, value, key, partition, timestamp_ms, headers, done))?
+                    .unbind())
+            }
+        }
     }
 
     /// The file descriptor the loop should watch (`loop.add_reader(fd, drain)`), or None when
@@ -284,9 +471,9 @@ impl AioProducer {
         }
     }
 
-    /// Appends a serialized record without blocking. Returns an asyncio future resolved with
-    /// RecordMetadata (or failed with a `kafka.errors` error) once the broker has answered, or
-    /// None when metadata or buffer memory is missing (await `wait_capacity`, then retry).
+    /// Appends a serialized record without blocking. Returns its delivery future (resolved
+    /// with RecordMetadata, or failed with a `kafka.errors` error, once the broker answered),
+    /// or None when metadata or buffer memory is missing (await `wait_capacity`, then retry).
     #[pyo3(signature = (topic, partition, key, value, headers=None, timestamp_ms=None))]
     #[allow(clippy::too_many_arguments)] // mirrors send()
     fn try_send(
@@ -298,11 +485,7 @@ impl AioProducer {
         value: Option<&Bound<'_, PyAny>>,
         headers: Option<&Bound<'_, PyAny>>,
         timestamp_ms: Option<i64>,
-    ) -> PyResult<Option<Py<PyAny>>> {
-        let create_future = self
-            .create_future
-            .get(py)
-            .ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err("AioProducer not started"))?;
+    ) -> PyResult<Option<Py<DeliveryFuture>>> {
         let topic = topic.to_cow()?;
         let key = bytes_arg(key)?;
         let value = bytes_arg(value)?;
@@ -312,41 +495,7 @@ impl AioProducer {
                 owned_headers.push(item?.extract()?);
             }
         }
-        let hdrs: Vec<(&str, Option<&[u8]>)> =
-            owned_headers.iter().map(|(k, v)| (k.as_str(), v.as_deref())).collect();
-        let timestamp = timestamp_ms.unwrap_or_else(now_ms);
-        let rec = RecordRef {
-            timestamp_ms: timestamp,
-            key: key.as_ref().map(BytesArg::as_slice),
-            value: value.as_ref().map(BytesArg::as_slice),
-            headers: &hdrs,
-        };
-        let appended = match self.core().try_send(&topic, partition, &rec) {
-            Ok(a) => a,
-            Err(Ok(WouldBlock::Metadata | WouldBlock::Memory)) => return Ok(None),
-            Err(Err(e)) => return Err(to_pyerr(py, e)),
-        };
-        let fut = create_future.call0(py)?;
-        let key = Arc::as_ptr(&appended.result) as usize;
-        let new_group = {
-            let mut open = self.bridge.open.lock();
-            let pending = Pending { fut: fut.clone_ref(py), index: appended.index, timestamp };
-            match open.get_mut(&key) {
-                Some(g) => {
-                    g.records.push(pending);
-                    false
-                }
-                None => {
-                    open.insert(key, Group { result: appended.result.clone(), records: vec![pending] });
-                    true
-                }
-            }
-        };
-        if new_group {
-            let bridge = self.bridge.clone();
-            appended.result.on_complete(move |_| bridge.completed(key));
-        }
-        Ok(Some(fut))
+        self.append(py, &topic, partition, key, value, &owned_headers, timestamp_ms)
     }
 
     /// Awaitable: waits (on the tokio runtime) until `topic`'s metadata is known and `size` bytes
@@ -452,22 +601,22 @@ impl AioProducer {
         })
     }
 
-    /// Resolves the futures of every completed batch (run on the loop thread when woken).
+    /// Marks the futures of every completed batch done and schedules their callbacks (one
+    /// `call_soon` for all of them). Run on the loop thread when woken.
     fn drain(&self, py: Python<'_>) -> PyResult<usize> {
         let groups = self.bridge.take_done();
         let mut n = 0;
-        let mut first_err = None;
+        let mut ready = Vec::new();
         for g in groups {
             n += g.records.len();
-            // One group's failure (e.g. no TopicPartition class) must not strand the others.
-            if let Err(e) = self.resolve_group(py, g) {
-                first_err.get_or_insert(e);
+            for p in g.records {
+                DeliveryFuture::complete(p.fut.bind(py), &mut ready);
             }
         }
-        match first_err {
-            Some(e) => Err(e),
-            None => Ok(n),
+        if let Some(aio_loop) = self.aio_loop.get(py) {
+            AioLoop::schedule(aio_loop.bind(py), ready)?;
         }
+        Ok(n)
     }
 
     /// Number of records whose futures are not resolved yet.
@@ -478,6 +627,7 @@ impl AioProducer {
 
     /// Stops the producer: what is still buffered fails, connections close. Does not wait.
     fn close(&self, py: Python<'_>) {
+        self.closed.store(true, Ordering::Release);
         let core = self.core();
         py.detach(|| core.close(Some(Duration::ZERO)));
         if let Waker::Callback(cb) = &self.bridge.waker {

@@ -10,6 +10,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 
+use super::cached;
 use super::config::{client_config, get, millis};
 use super::errors::to_pyerr;
 use crate::consumer::{
@@ -26,16 +27,6 @@ const SLICE: Duration = Duration::from_millis(100);
 static TUPLE_NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static TP_CLASS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static RECORD_CLASS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-
-fn cached<'py>(
-    py: Python<'py>,
-    cell: &'static PyOnceLock<Py<PyAny>>,
-    module: &str,
-    attr: &str,
-) -> PyResult<Bound<'py, PyAny>> {
-    cell.get_or_try_init(py, || py.import(module)?.getattr(attr).map(Bound::unbind))
-        .map(|o| o.bind(py).clone())
-}
 
 fn errors_class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
     py.import("kafka.errors")?.getattr(name)

@@ -13,6 +13,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyTuple};
 
+use super::cached;
 use super::errors::to_pyerr;
 use crate::producer::{BatchOutcome, BatchResult};
 
@@ -20,16 +21,6 @@ static RECORD_METADATA: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static TOPIC_PARTITION: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static PARTIAL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-
-fn cached<'py>(
-    py: Python<'py>,
-    cell: &'static PyOnceLock<Py<PyAny>>,
-    module: &str,
-    name: &str,
-) -> PyResult<Bound<'py, PyAny>> {
-    cell.get_or_try_init(py, || py.import(module)?.getattr(name).map(Bound::unbind))
-        .map(|c| c.bind(py).clone())
-}
 
 /// Where finished futures with pending callbacks are sent (drained by the callback thread).
 pub type CallbackQueue = Arc<Mutex<Sender<Py<FutureRecordMetadata>>>>;

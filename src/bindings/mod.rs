@@ -4,6 +4,7 @@
 mod admin;
 mod aio;
 mod aio_consumer;
+mod aio_future;
 mod config;
 mod consumer;
 mod errors;
@@ -13,6 +14,18 @@ mod producer;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+
+/// `module.name`, imported once per interpreter and kept in `cell`.
+pub(crate) fn cached<'py>(
+    py: Python<'py>,
+    cell: &'static PyOnceLock<Py<PyAny>>,
+    module: &str,
+    name: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    cell.get_or_try_init(py, || py.import(module)?.getattr(name).map(Bound::unbind))
+        .map(|c| c.bind(py).clone())
+}
 
 /// Java-compatible murmur2 hash of `data` (as kafka-python's `murmur2`).
 #[pyfunction]
@@ -63,6 +76,9 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let _ = pyo3_async_runtimes::tokio::init_with_runtime(crate::network::runtime::runtime());
     m.add_class::<aio::AioProducer>()?;
     m.add_class::<aio_consumer::AioConsumer>()?;
+    m.add_class::<aio_future::DeliveryFuture>()?;
+    m.add_class::<aio_future::SendAwaitable>()?;
+    m.add_class::<aio_future::AioLoop>()?;
     m.add_class::<admin::PyAdmin>()?;
     m.add_class::<consumer::PyConsumer>()?;
     m.add_class::<future::FutureRecordMetadata>()?;

@@ -27,7 +27,7 @@ except ImportError:  # pragma: no cover - exercised only without the extension
     _native = None  # type: ignore[assignment]
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Awaitable, Iterable
     from types import TracebackType
 
     from typing_extensions import Self
@@ -120,9 +120,12 @@ class AIOKafkaProducer:
 
     ``await send(...)`` appends the record to the core's per-partition buffer
     (without blocking the loop: when metadata or buffer memory is missing it
-    awaits them on the I/O runtime) and returns an :class:`asyncio.Future`
-    resolved with a :class:`~kafka.aio.structs.RecordMetadata` once the broker
-    acknowledged the record.  Completed batches wake the loop once per burst,
+    awaits them on the I/O runtime) and returns a future resolved with a
+    :class:`~kafka.aio.structs.RecordMetadata` once the broker acknowledged the
+    record.  The future is the core's ``DeliveryFuture``: it works everywhere
+    an :class:`asyncio.Future` does (``await``, ``gather``, ``wait``,
+    ``wait_for``, ``shield``; ``asyncio.isfuture()`` is true) but is not an
+    instance of that class.  Completed batches wake the loop once per burst,
     not once per record.
 
     Keyword Arguments (aiokafka's names and defaults):
@@ -226,7 +229,6 @@ class AIOKafkaProducer:
         }
         self.client_id = client_id
         self._native: Any = None
-        self._try_send: Callable[..., asyncio.Future[RecordMetadata] | None] | None = None
         self._reader_fd: int | None = None
         self._closed = False
         self._valid_topics: set[str] = set()
@@ -247,7 +249,8 @@ class AIOKafkaProducer:
         self._loop = loop
         core = _native.Producer(self._native_config)
         native = _native.AioProducer(core)
-        native.attach(loop, RecordMetadata)
+        native.attach(loop, RecordMetadata, self._key_serializer, self._value_serializer,
+                      self._partitioner is not None)
         fd = native.wake_fd()
         try:
             if fd is None:
@@ -258,7 +261,6 @@ class AIOKafkaProducer:
             drain = native.drain
             native.set_wake_callback(lambda: loop.call_soon_threadsafe(drain))
         self._native = native
-        self._try_send = native.try_send
         try:
             await native.bootstrap(self._request_timeout_ms)
         except Errors.KafkaError as exc:
@@ -328,42 +330,59 @@ class AIOKafkaProducer:
             cached = self._native.cached_partitions(topic) or ([], [])
         return cached
 
-    async def send(self, topic: str, value: Any = None, key: Any = None, partition: int | None = None,
-                   timestamp_ms: int | None = None,
-                   headers: Iterable[tuple[str, bytes]] | None = None) -> asyncio.Future[RecordMetadata]:
-        """Publish a record to ``topic``.
+    def send(self, topic: str, value: Any = None, key: Any = None, partition: int | None = None,
+             timestamp_ms: int | None = None,
+             headers: Iterable[tuple[str, bytes]] | None = None) -> Awaitable[asyncio.Future[RecordMetadata]]:
+        """Publish a record to ``topic``; use it as ``fut = await producer.send(...)``.
 
         Returns:
-            asyncio.Future: resolved with a :class:`~kafka.aio.structs.RecordMetadata`
-            when the broker acknowledged the record (or failed with a
-            :mod:`kafka.errors` exception).  Cancelling the returned future
-            does not stop the record from being sent; cancelling ``send()``
-            before it returned does (if it was still waiting for metadata or
-            buffer memory).
+            awaitable: completes with a future (``asyncio.isfuture()`` is true)
+            resolved with a :class:`~kafka.aio.structs.RecordMetadata` when the
+            broker acknowledged the record (or failed with a :mod:`kafka.errors`
+            exception). Cancelling that future does not stop the record from
+            being sent; cancelling ``send()`` before it returned does (if it was
+            still waiting for metadata or buffer memory).
 
         Raises:
             KafkaTimeoutError: metadata or buffer memory not available within
                 request_timeout_ms.
             MessageSizeTooLargeError: the record is larger than max_request_size.
         """
+        native = self._native
+        if native is None:
+            return self._send_slow(topic, value, key, partition, timestamp_ms, headers)
+        # The core appends the common case itself; otherwise it returns self._send_slow(...).
+        return native.send(self, topic, value, key, partition, timestamp_ms, headers)  # type: ignore[no-any-return]
+
+    async def _send_slow(self, topic: str, value: Any, key: Any, partition: int | None, timestamp_ms: int | None,
+                         headers: Iterable[tuple[str, bytes]] | None,
+                         serialized: bool = False) -> asyncio.Future[RecordMetadata]:
         native = self._check_open()
         if value is None and key is None:
             raise NullRecordError('Need at least one: key or value')
-        key_bytes, value_bytes = self._serialize(key, value)
+        if serialized:
+            key_bytes, value_bytes = key, value
+            if type(key_bytes) not in _BYTES_TYPES:
+                raise SerializedTypeError(f'Unsupported type for serialized key: {type(key_bytes)}')
+            if type(value_bytes) not in _BYTES_TYPES:
+                raise SerializedTypeError(f'Unsupported type for serialized value: {type(value_bytes)}')
+        else:
+            key_bytes, value_bytes = self._serialize(key, value)
         hdrs = _header_list(headers) if headers else None
         if topic not in self._valid_topics:
             ensure_valid_topic_name(topic)
             self._valid_topics.add(topic)
+            native.topic_validated(topic)
         if partition is not None:
             if partition < 0 or partition not in (await self._partitions(topic))[0]:
                 raise InvalidPartitionError('Unrecognized partition')
         elif self._partitioner is not None:
             all_parts, available = await self._partitions(topic)
             partition = self._partitioner(key_bytes, all_parts, available)
-        fut = self._try_send(topic, partition, key_bytes, value_bytes, hdrs, timestamp_ms)  # type: ignore[misc]
+        fut = native.try_send(topic, partition, key_bytes, value_bytes, hdrs, timestamp_ms)
         if fut is None:
             fut = await self._send_waiting(native, topic, partition, key_bytes, value_bytes, hdrs, timestamp_ms)
-        return fut
+        return fut  # type: ignore[no-any-return]
 
     async def _send_waiting(self, native: Any, topic: str, partition: int | None, key: Any, value: Any,
                             headers: list[tuple[str, bytes | None]] | None,
