@@ -220,9 +220,14 @@ def test_explicit_partition(producer_factory: Any, topic: TopicFactory, consume:
 
 # --- bad input ----------------------------------------------------------------------------------
 
-def test_bad_input(producer_factory: Any, topic: TopicFactory) -> None:
+@pytest.mark.parametrize('warm', [False, True], ids=['first-send', 'topic-known'])
+def test_bad_input(producer_factory: Any, topic: TopicFactory, warm: bool) -> None:
+    """The same errors whether send() takes the general path or the core's fast path (topic
+    already validated, metadata cached)."""
     name = topic(1)
     producer = producer_factory()
+    if warm:
+        producer.send(name, b'ok', headers=[('h', b'v')], partition=0).get(timeout=30)
     with pytest.raises(TypeError, match=r"Unsupported type for serialized value: <class 'str'>") as info:
         producer.send(name, 'a str value')
     assert isinstance(info.value, AssertionError)
@@ -243,6 +248,10 @@ def test_bad_input(producer_factory: Any, topic: TopicFactory) -> None:
         producer.send(name, b'v', headers=[(b'a', b'b')])  # type: ignore[list-item]
     with pytest.raises(ValueError, match='illegal'):
         producer.send('bad topic name!', b'v')
+    with pytest.raises(ValueError, match='Unrecognized partition 7'):
+        producer.send(name, b'v', partition=7)
+    with pytest.raises(ZeroDivisionError):
+        producer_factory(value_serializer=lambda v: 1 / 0).send(name, b'v')
 
 
 def test_unknown_config_is_value_error(bootstrap_servers: str) -> None:

@@ -1,5 +1,6 @@
 //! `kafka._native.Producer`: the core of `kafka.KafkaProducer`.
 
+use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::sync::Arc;
@@ -7,8 +8,10 @@ use std::time::{Duration, Instant};
 
 use parking_lot::Mutex;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple};
 
+use super::cached;
 use super::config::{client_config, get, millis};
 use super::errors::{signal_check, to_pyerr, IntoPyResult};
 use super::future::{CallbackQueue, FutureRecordMetadata};
@@ -64,12 +67,123 @@ pub struct PyProducer {
     closed: AtomicBool,
     /// The last topic object seen and its string, so a repeated topic costs a pointer compare.
     last_topic: Mutex<Option<(Py<PyString>, Arc<str>)>>,
+    /// Topic names the Python layer validated (`topic_validated`), for `send_fast`.
+    valid_topics: Mutex<HashSet<String>>,
+    /// Plain `f(value)` serializers, for `send_fast` (set by `set_serializers`).
+    serializers: PyOnceLock<Serializers>,
+}
+
+/// Key and value serializers (`f(value) -> bytes`).
+type Serializers = (Option<Py<PyAny>>, Option<Py<PyAny>>);
+
+/// Owned record headers.
+type Headers = Vec<(String, Option<Vec<u8>>)>;
+
+static SERIALIZED_TYPE_ERROR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
+/// The serialized key or value, or kafka-python's SerializedTypeError for another type.
+fn serialized<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Option<Data<'py>>> {
+    if obj.is_none() {
+        return Ok(None);
+    }
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(Some(Data::Borrowed(b.clone())));
+    }
+    if obj.is_instance_of::<PyByteArray>() || obj.is_instance_of::<PyMemoryView>() {
+        return data(Some(obj), what);
+    }
+    let py = obj.py();
+    let class = cached(py, &SERIALIZED_TYPE_ERROR, "kafka._compat", "SerializedTypeError")?;
+    let message = format!("Unsupported type for serialized {what}: {}", obj.get_type().repr()?);
+    Err(PyErr::from_value(class.call1((message,))?))
+}
+
+/// `(str, bytes)` header tuples of a list, or None when one is not (the Python path raises).
+fn plain_headers(headers: &Bound<'_, PyAny>) -> PyResult<Option<Headers>> {
+    let Ok(list) = headers.cast::<PyList>() else { return Ok(None) };
+    let mut out = Vec::with_capacity(list.len());
+    for item in list.iter() {
+        let Ok(pair) = item.cast::<PyTuple>() else { return Ok(None) };
+        if pair.len() != 2 {
+            return Ok(None);
+        }
+        let (k, v) = (pair.get_item(0)?, pair.get_item(1)?);
+        let (Ok(k), Ok(v)) = (k.cast::<PyString>(), v.cast::<PyBytes>()) else { return Ok(None) };
+        out.push((k.to_cow()?.into_owned(), Some(v.as_bytes().to_vec())));
+    }
+    Ok(Some(out))
 }
 
 impl PyProducer {
     /// The producer core (used by the asyncio binding).
     pub(crate) fn core(&self) -> &Producer {
         &self.inner
+    }
+
+    /// The topic as a shared string if the Python layer has validated it, else None.
+    fn known_topic(&self, topic: &Bound<'_, PyString>) -> PyResult<Option<Arc<str>>> {
+        {
+            let last = self.last_topic.lock();
+            if let Some((obj, s)) = last.as_ref() {
+                if obj.as_ptr() == topic.as_ptr() {
+                    return Ok(Some(s.clone()));
+                }
+            }
+        }
+        if !self.valid_topics.lock().contains(topic.to_cow()?.as_ref()) {
+            return Ok(None);
+        }
+        self.topic_str(topic).map(Some)
+    }
+
+    /// Appends a record (waiting up to max_block_ms for metadata or memory); its future.
+    #[allow(clippy::too_many_arguments)] // the record's fields
+    fn append(
+        &self,
+        py: Python<'_>,
+        topic: &str,
+        partition: Option<i32>,
+        key: Option<Data<'_>>,
+        value: Option<Data<'_>>,
+        headers: &[(String, Option<Vec<u8>>)],
+        timestamp_ms: Option<i64>,
+    ) -> PyResult<Py<FutureRecordMetadata>> {
+        let hdrs: Vec<(&str, Option<&[u8]>)> =
+            headers.iter().map(|(k, v)| (k.as_str(), v.as_deref())).collect();
+        let timestamp = timestamp_ms.unwrap_or_else(now_ms);
+        let key_slice = key.as_ref().map(Data::as_slice);
+        let value_slice = value.as_ref().map(Data::as_slice);
+        let rec = RecordRef { timestamp_ms: timestamp, key: key_slice, value: value_slice, headers: &hdrs };
+        let sizes = (
+            key_slice.map_or(-1, |k| k.len() as i32),
+            value_slice.map_or(-1, |v| v.len() as i32),
+            if hdrs.is_empty() {
+                -1
+            } else {
+                hdrs.iter().map(|(k, v)| k.len() + v.map_or(0, <[u8]>::len)).sum::<usize>() as i32
+            },
+        );
+        let appended: Result<Appended, Error> = match self.inner.try_send(topic, partition, &rec) {
+            Ok(a) => Ok(a),
+            Err(Err(e)) => Err(e),
+            Err(Ok(WouldBlock::Metadata | WouldBlock::Memory)) => {
+                let inner = &self.inner;
+                let mut interrupt = None;
+                let r = py.detach(|| {
+                    inner.send_blocking(topic, partition, &rec, &mut signal_check(&mut interrupt))
+                });
+                if let Some(e) = interrupt {
+                    return Err(e);
+                }
+                r
+            }
+        };
+        // kafka-python (current) raises MessageSizeTooLargeError and timeouts from send() itself.
+        let fut = match appended {
+            Ok(a) => FutureRecordMetadata::pending(a.result, a.index, timestamp, sizes, self.queue.clone()),
+            Err(e) => return Err(to_pyerr(py, e)),
+        };
+        Py::new(py, fut)
     }
 
     fn topic_str(&self, topic: &Bound<'_, PyString>) -> PyResult<Arc<str>> {
@@ -117,6 +231,8 @@ impl PyProducer {
             receiver: Mutex::new(Some(rx)),
             closed: AtomicBool::new(false),
             last_topic: Mutex::new(None),
+            valid_topics: Mutex::new(HashSet::new()),
+            serializers: PyOnceLock::new(),
         })
     }
 
@@ -137,49 +253,96 @@ impl PyProducer {
         let topic = self.topic_str(topic)?;
         let key = data(key, "key")?;
         let value = data(value, "value")?;
-        let mut owned_headers: Vec<(String, Option<Vec<u8>>)> = Vec::new();
+        let mut owned_headers: Headers = Vec::new();
         if let Some(h) = headers.filter(|h| !h.is_none()) {
             for item in h.try_iter()? {
                 let (k, v): (String, Option<Vec<u8>>) = item?.extract()?;
                 owned_headers.push((k, v));
             }
         }
-        let hdrs: Vec<(&str, Option<&[u8]>)> =
-            owned_headers.iter().map(|(k, v)| (k.as_str(), v.as_deref())).collect();
-        let timestamp = timestamp_ms.unwrap_or_else(now_ms);
-        let key_slice = key.as_ref().map(Data::as_slice);
-        let value_slice = value.as_ref().map(Data::as_slice);
-        let rec = RecordRef { timestamp_ms: timestamp, key: key_slice, value: value_slice, headers: &hdrs };
-        let sizes = (
-            key_slice.map_or(-1, |k| k.len() as i32),
-            value_slice.map_or(-1, |v| v.len() as i32),
-            if hdrs.is_empty() {
-                -1
-            } else {
-                hdrs.iter().map(|(k, v)| k.len() + v.map_or(0, <[u8]>::len)).sum::<usize>() as i32
+        self.append(py, &topic, partition, key, value, &owned_headers, timestamp_ms)
+    }
+
+    /// Plain `f(value)` serializers `send_fast` applies (None: the value is already bytes).
+    #[pyo3(signature = (key_serializer=None, value_serializer=None))]
+    fn set_serializers(
+        &self,
+        py: Python<'_>,
+        key_serializer: Option<Py<PyAny>>,
+        value_serializer: Option<Py<PyAny>>,
+    ) -> PyResult<()> {
+        self.serializers
+            .set(py, (key_serializer, value_serializer))
+            .map_err(|_| pyo3::exceptions::PyRuntimeError::new_err("serializers are already set"))
+    }
+
+    /// Marks `topic` as a valid topic name (checked by the Python layer) for `send_fast`.
+    fn topic_validated(&self, topic: String) {
+        self.valid_topics.lock().insert(topic);
+    }
+
+    /// `KafkaProducer.send()` for the common case, in one call: returns the future, or None
+    /// (before any serializer ran) when the record needs the Python path: an unvalidated topic,
+    /// headers or partition to check, no key and no value, or a closed producer.
+    #[pyo3(signature = (topic, value=None, key=None, headers=None, partition=None, timestamp_ms=None))]
+    #[allow(clippy::too_many_arguments)] // kafka-python's send() signature
+    fn send_fast(
+        &self,
+        py: Python<'_>,
+        topic: &Bound<'_, PyAny>,
+        value: Option<&Bound<'_, PyAny>>,
+        key: Option<&Bound<'_, PyAny>>,
+        headers: Option<&Bound<'_, PyAny>>,
+        partition: Option<&Bound<'_, PyAny>>,
+        timestamp_ms: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Option<Py<FutureRecordMetadata>>> {
+        let none = py.None().into_bound(py);
+        let (value, key) = (value.unwrap_or(&none), key.unwrap_or(&none));
+        if self.closed.load(Ordering::Acquire) || (value.is_none() && key.is_none()) {
+            return Ok(None);
+        }
+        let Some((key_serializer, value_serializer)) = self.serializers.get(py) else { return Ok(None) };
+        let Ok(topic) = topic.cast::<PyString>() else { return Ok(None) };
+        let Some(topic) = self.known_topic(topic)? else { return Ok(None) };
+        let headers = match headers.filter(|h| !h.is_none()) {
+            None => Vec::new(),
+            Some(h) => match plain_headers(h)? {
+                Some(list) => list,
+                None => return Ok(None),
             },
-        );
-        let appended: Result<Appended, Error> = match self.inner.try_send(&topic, partition, &rec) {
-            Ok(a) => Ok(a),
-            Err(Err(e)) => Err(e),
-            Err(Ok(WouldBlock::Metadata | WouldBlock::Memory)) => {
-                let inner = &self.inner;
-                let mut interrupt = None;
-                let r = py.detach(|| {
-                    inner.send_blocking(&topic, partition, &rec, &mut signal_check(&mut interrupt))
-                });
-                if let Some(e) = interrupt {
-                    return Err(e);
+        };
+        let partition = match partition.filter(|p| !p.is_none()) {
+            None => None,
+            Some(p) => {
+                let Ok(p) = p.extract::<i32>() else { return Ok(None) };
+                let known = self
+                    .inner
+                    .cached_topic(&topic)
+                    .is_some_and(|t| t.partitions.iter().any(|i| i.partition == p));
+                if p < 0 || !known {
+                    return Ok(None);
                 }
-                r
+                Some(p)
             }
         };
-        // kafka-python (current) raises MessageSizeTooLargeError and timeouts from send() itself.
-        let fut = match appended {
-            Ok(a) => FutureRecordMetadata::pending(a.result, a.index, timestamp, sizes, self.queue.clone()),
-            Err(e) => return Err(to_pyerr(py, e)),
+        let timestamp_ms = match timestamp_ms.filter(|t| !t.is_none()) {
+            None => None,
+            Some(t) => match t.extract::<i64>() {
+                Ok(t) => Some(t),
+                Err(_) => return Ok(None),
+            },
         };
-        Py::new(py, fut)
+        let key = match key_serializer {
+            Some(f) => f.bind(py).call1((key,))?,
+            None => key.clone(),
+        };
+        let value = match value_serializer {
+            Some(f) => f.bind(py).call1((value,))?,
+            None => value.clone(),
+        };
+        let key = serialized(&key, "key")?;
+        let value = serialized(&value, "value")?;
+        self.append(py, &topic, partition, key, value, &headers, timestamp_ms).map(Some)
     }
 
     /// Partition ids of `topic` (waits up to max_block_ms for metadata).

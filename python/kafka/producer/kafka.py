@@ -376,6 +376,9 @@ class KafkaProducer:
         self._closed = False
         self._close_lock = threading.Lock()
         self._send = native.send
+        self._send_fast = native.send_fast
+        if self._fast:
+            native.set_serializers(self._key_plain, self._value_plain)
         self._callback_thread = threading.Thread(
             target=native.run_callbacks,
             name=f"kafka-python-rs-producer-callbacks-{config['client_id']}",
@@ -445,17 +448,11 @@ class KafkaProducer:
             IllegalStateError: the producer is closed (also an AssertionError).
             Any exception raised by a serializer or the partitioner, unchanged.
         """
-        if self._fast and headers is None and partition is None and topic in self._valid_topics and (
-                value is not None or key is not None):
-            fn = self._key_plain
-            key_bytes = key if fn is None else fn(key)
-            fn = self._value_plain
-            value_bytes = value if fn is None else fn(value)
-            if type(key_bytes) not in _BYTES_TYPES:
-                raise SerializedTypeError(f'Unsupported type for serialized key: {type(key_bytes)}')
-            if type(value_bytes) not in _BYTES_TYPES:
-                raise SerializedTypeError(f'Unsupported type for serialized value: {type(value_bytes)}')
-            return self._send(topic, None, key_bytes, value_bytes, None, timestamp_ms)
+        if self._fast:
+            # The core takes the common case in one call; None means "use the general path".
+            future = self._send_fast(topic, value, key, headers, partition, timestamp_ms)
+            if future is not None:
+                return future  # type: ignore[no-any-return]
         if self._closed:
             raise ClientClosedError('KafkaProducer already closed!')
         if value is None and key is None:
@@ -490,6 +487,7 @@ class KafkaProducer:
         if topic not in self._valid_topics:
             ensure_valid_topic_name(topic)
             self._valid_topics.add(topic)
+            self._native.topic_validated(topic)
 
         if partition is not None:
             if partition < 0:
