@@ -14,7 +14,7 @@
 //!   of completed batches, however many records they hold, and one `call_soon` for all their
 //!   futures' done callbacks.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,11 +22,15 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyString};
+use pyo3::types::PyString;
 
 use super::aio_future::{AioLoop, DeliveryFuture, SendAwaitable};
 use super::errors::to_pyerr;
 use super::producer::PyProducer;
+use super::record::{
+    bytes_like, data, extract_headers, header_refs, known_partition, plain_headers, timestamp, Data,
+    TopicNames,
+};
 use crate::error::Error;
 use crate::producer::{now_ms, BatchResult, Producer, RecordRef, WouldBlock};
 
@@ -132,10 +136,8 @@ pub struct AioProducer {
     /// What `send()` needs from the Python object, set by `attach`.
     send_config: PyOnceLock<SendConfig>,
     closed: AtomicBool,
-    /// Topic names the Python layer validated (`topic_validated`), and the last one seen, so a
-    /// repeated topic object costs a pointer compare.
-    valid_topics: Mutex<HashSet<String>>,
-    last_topic: Mutex<Option<(Py<PyString>, Arc<str>)>>,
+    /// Validated topic names (`topic_validated`) and the last topic seen.
+    topics: TopicNames,
 }
 
 /// The serializers and partitioner of the Python producer, for the native `send()`.
@@ -158,23 +160,6 @@ impl AioProducer {
             .ok_or_else(|| pyo3::exceptions::PyRuntimeError::new_err("AioProducer not started"))
     }
 
-    /// The topic as a shared string if the Python layer has validated it, else None.
-    fn known_topic(&self, topic: &Bound<'_, PyString>) -> PyResult<Option<Arc<str>>> {
-        let mut last = self.last_topic.lock();
-        if let Some((obj, s)) = last.as_ref() {
-            if obj.as_ptr() == topic.as_ptr() {
-                return Ok(Some(s.clone()));
-            }
-        }
-        let name = topic.to_cow()?;
-        if !self.valid_topics.lock().contains(name.as_ref()) {
-            return Ok(None);
-        }
-        let s: Arc<str> = Arc::from(name.as_ref());
-        *last = Some((topic.clone().unbind(), s.clone()));
-        Ok(Some(s))
-    }
-
     /// Appends a record whose checks passed; Ok(None) when metadata or buffer memory is missing.
     #[allow(clippy::too_many_arguments)] // the record's fields
     fn append(
@@ -182,19 +167,18 @@ impl AioProducer {
         py: Python<'_>,
         topic: &str,
         partition: Option<i32>,
-        key: Option<BytesArg<'_>>,
-        value: Option<BytesArg<'_>>,
+        key: Option<Data<'_>>,
+        value: Option<Data<'_>>,
         headers: &[(String, Option<Vec<u8>>)],
         timestamp_ms: Option<i64>,
     ) -> PyResult<Option<Py<DeliveryFuture>>> {
         let aio_loop = self.aio_loop(py)?;
         let timestamp = timestamp_ms.unwrap_or_else(now_ms);
-        let headers: Vec<(&str, Option<&[u8]>)> =
-            headers.iter().map(|(k, v)| (k.as_str(), v.as_deref())).collect();
+        let headers = header_refs(headers);
         let rec = RecordRef {
             timestamp_ms: timestamp,
-            key: key.as_ref().map(BytesArg::as_slice),
-            value: value.as_ref().map(BytesArg::as_slice),
+            key: key.as_ref().map(Data::as_slice),
+            value: value.as_ref().map(Data::as_slice),
             headers: &headers,
         };
         let appended = match self.core().try_send(topic, partition, &rec) {
@@ -260,102 +244,26 @@ impl AioProducer {
             Some(f) => f.bind(py).call1((value,))?,
             None => value.clone(),
         };
-        let (Some(key_arg), Some(value_arg)) = (record_bytes(&key)?, record_bytes(&value)?) else {
+        let (Some(key_arg), Some(value_arg)) = (bytes_like(&key)?, bytes_like(&value)?) else {
             *serialized = Some((key, value));
             return Ok(None);
         };
         *serialized = Some((key.clone(), value.clone()));
-        let Ok(topic) = topic.cast::<PyString>() else { return Ok(None) };
-        let Some(topic) = self.known_topic(topic)? else { return Ok(None) };
-        let partition = if partition.is_none() {
-            if cfg.custom_partitioner {
-                return Ok(None);
-            }
-            None
+        let Some(topic) = self.topics.known(topic)? else { return Ok(None) };
+        if cfg.custom_partitioner && partition.is_none() {
+            return Ok(None);
+        }
+        let Some(partition) = known_partition(self.core(), &topic, Some(partition)) else { return Ok(None) };
+        let Some(timestamp_ms) = timestamp(Some(timestamp_ms)) else { return Ok(None) };
+        let headers = if headers.is_none() || !headers.is_truthy()? {
+            Vec::new()
         } else {
-            let Ok(p) = partition.extract::<i32>() else { return Ok(None) };
-            let known = self
-                .core()
-                .cached_topic(&topic)
-                .is_some_and(|t| t.partitions.iter().any(|i| i.partition == p));
-            if p < 0 || !known {
-                return Ok(None);
-            }
-            Some(p)
-        };
-        let timestamp_ms = if timestamp_ms.is_none() {
-            None
-        } else {
-            match timestamp_ms.extract::<i64>() {
-                Ok(t) => Some(t),
-                Err(_) => return Ok(None),
+            match plain_headers(headers, true, true)? {
+                Some(list) => list,
+                None => return Ok(None),
             }
         };
-        let mut owned_headers: Vec<(String, Option<Vec<u8>>)> = Vec::new();
-        if !headers.is_none() && headers.is_truthy()? {
-            let Ok(items) = headers.try_iter() else { return Ok(None) };
-            for item in items {
-                let item = item?;
-                let Ok(pair) = item.cast::<pyo3::types::PyTuple>() else { return Ok(None) };
-                if pair.len() != 2 {
-                    return Ok(None);
-                }
-                let (Ok(k), v) = (pair.get_item(0)?.cast_into::<PyString>(), pair.get_item(1)?) else {
-                    return Ok(None);
-                };
-                let v = if v.is_none() {
-                    None
-                } else if let Ok(b) = v.cast::<PyBytes>() {
-                    Some(b.as_bytes().to_vec())
-                } else {
-                    return Ok(None);
-                };
-                owned_headers.push((k.to_cow()?.into_owned(), v));
-            }
-        }
-        self.append(py, &topic, partition, key_arg, value_arg, &owned_headers, timestamp_ms)
-    }
-}
-
-/// A serialized key or value: Some(None) for None, Some(bytes) for a bytes-like object, None
-/// for any other type (the Python path raises the error).
-fn record_bytes<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Option<Option<BytesArg<'py>>>> {
-    if obj.is_none() {
-        return Ok(Some(None));
-    }
-    if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(Some(Some(BytesArg::Borrowed(b.clone()))));
-    }
-    if obj.is_instance_of::<pyo3::types::PyByteArray>() || obj.is_instance_of::<pyo3::types::PyMemoryView>() {
-        return Ok(Some(Some(BytesArg::Owned(obj.extract::<Vec<u8>>()?))));
-    }
-    Ok(None)
-}
-
-/// Key/value bytes: borrowed from `bytes` (zero-copy) or copied from another buffer.
-fn bytes_arg<'py>(obj: Option<&Bound<'py, PyAny>>) -> PyResult<Option<BytesArg<'py>>> {
-    match obj {
-        None => Ok(None),
-        Some(o) if o.is_none() => Ok(None),
-        Some(o) => match o.cast::<PyBytes>() {
-            Ok(b) => Ok(Some(BytesArg::Borrowed(b.clone()))),
-            Err(_) if !o.is_instance_of::<PyString>() => Ok(Some(BytesArg::Owned(o.extract::<Vec<u8>>()?))),
-            Err(_) => Err(pyo3::exceptions::PyTypeError::new_err("key and value must be bytes-like")),
-        },
-    }
-}
-
-enum BytesArg<'py> {
-    Borrowed(Bound<'py, PyBytes>),
-    Owned(Vec<u8>),
-}
-
-impl BytesArg<'_> {
-    fn as_slice(&self) -> &[u8] {
-        match self {
-            BytesArg::Borrowed(b) => b.as_bytes(),
-            BytesArg::Owned(v) => v,
-        }
+        self.append(py, &topic, partition, key_arg, value_arg, &headers, timestamp_ms)
     }
 }
 
@@ -373,8 +281,7 @@ impl AioProducer {
             aio_loop: PyOnceLock::new(),
             send_config: PyOnceLock::new(),
             closed: AtomicBool::new(false),
-            valid_topics: Mutex::new(HashSet::new()),
-            last_topic: Mutex::new(None),
+            topics: TopicNames::default(),
         }
     }
 
@@ -402,7 +309,7 @@ impl AioProducer {
 
     /// Marks `topic` as a valid topic name (checked by the Python layer) for the fast path.
     fn topic_validated(&self, topic: String) {
-        self.valid_topics.lock().insert(topic);
+        self.topics.validated(topic);
     }
 
     /// `AIOKafkaProducer.send()`: returns an awaitable completing with the record's delivery
@@ -486,16 +393,11 @@ impl AioProducer {
         headers: Option<&Bound<'_, PyAny>>,
         timestamp_ms: Option<i64>,
     ) -> PyResult<Option<Py<DeliveryFuture>>> {
-        let topic = topic.to_cow()?;
-        let key = bytes_arg(key)?;
-        let value = bytes_arg(value)?;
-        let mut owned_headers: Vec<(String, Option<Vec<u8>>)> = Vec::new();
-        if let Some(h) = headers.filter(|h| !h.is_none()) {
-            for item in h.try_iter()? {
-                owned_headers.push(item?.extract()?);
-            }
-        }
-        self.append(py, &topic, partition, key, value, &owned_headers, timestamp_ms)
+        let topic = self.topics.intern(topic)?;
+        let key = data(key, "key")?;
+        let value = data(value, "value")?;
+        let headers = extract_headers(headers)?;
+        self.append(py, &topic, partition, key, value, &headers, timestamp_ms)
     }
 
     /// Awaitable: waits (on the tokio runtime) until `topic`'s metadata is known and `size` bytes

@@ -10,6 +10,7 @@ mod consumer;
 mod errors;
 mod future;
 mod producer;
+mod record;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

@@ -1,6 +1,5 @@
 //! `kafka._native.Producer`: the core of `kafka.KafkaProducer`.
 
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::sync::Arc;
@@ -9,53 +8,19 @@ use std::time::{Duration, Instant};
 use parking_lot::Mutex;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString, PyTuple};
+use pyo3::types::{PyDict, PyList, PyString};
 
 use super::cached;
 use super::config::{client_config, get, millis};
 use super::errors::{signal_check, to_pyerr, IntoPyResult};
 use super::future::{CallbackQueue, FutureRecordMetadata};
+use super::record::{
+    bytes_like, data, extract_headers, header_refs, known_partition, plain_headers, timestamp, Data,
+    TopicNames,
+};
 use crate::compression::Compression;
 use crate::error::Error;
 use crate::producer::{now_ms, Appended, Producer, ProducerConfig, RecordRef, WouldBlock};
-
-/// Key/value bytes borrowed from a Python `bytes` (zero-copy) or copied from another buffer.
-enum Data<'py> {
-    Borrowed(Bound<'py, PyBytes>),
-    Owned(Vec<u8>),
-}
-
-impl Data<'_> {
-    fn as_slice(&self) -> &[u8] {
-        match self {
-            Data::Borrowed(b) => b.as_bytes(),
-            Data::Owned(v) => v,
-        }
-    }
-}
-
-fn data<'py>(obj: Option<&Bound<'py, PyAny>>, what: &str) -> PyResult<Option<Data<'py>>> {
-    match obj {
-        None => Ok(None),
-        Some(o) if o.is_none() => Ok(None),
-        Some(o) => {
-            if let Ok(b) = o.cast::<PyBytes>() {
-                return Ok(Some(Data::Borrowed(b.clone())));
-            }
-            match o.extract::<Vec<u8>>() {
-                Ok(v) if !o.is_instance_of::<PyString>() => Ok(Some(Data::Owned(v))),
-                _ => {
-                    let b = o.py().import("builtins")?.getattr("bytes")?.call1((o,)).map_err(|_| {
-                        pyo3::exceptions::PyTypeError::new_err(format!(
-                            "Unsupported type for serialized {what}"
-                        ))
-                    })?;
-                    Ok(Some(Data::Owned(b.cast::<PyBytes>()?.as_bytes().to_vec())))
-                }
-            }
-        }
-    }
-}
 
 /// The producer core: batching, partitioning and delivery run in Rust; `send()` only copies the
 /// record into the open batch.
@@ -65,10 +30,8 @@ pub struct PyProducer {
     queue: CallbackQueue,
     receiver: Mutex<Option<Receiver<Py<FutureRecordMetadata>>>>,
     closed: AtomicBool,
-    /// The last topic object seen and its string, so a repeated topic costs a pointer compare.
-    last_topic: Mutex<Option<(Py<PyString>, Arc<str>)>>,
-    /// Topic names the Python layer validated (`topic_validated`), for `send_fast`.
-    valid_topics: Mutex<HashSet<String>>,
+    /// Validated topic names (`topic_validated`) and the last topic seen.
+    topics: TopicNames,
     /// Plain `f(value)` serializers, for `send_fast` (set by `set_serializers`).
     serializers: PyOnceLock<Serializers>,
 }
@@ -76,21 +39,12 @@ pub struct PyProducer {
 /// Key and value serializers (`f(value) -> bytes`).
 type Serializers = (Option<Py<PyAny>>, Option<Py<PyAny>>);
 
-/// Owned record headers.
-type Headers = Vec<(String, Option<Vec<u8>>)>;
-
 static SERIALIZED_TYPE_ERROR: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// The serialized key or value, or kafka-python's SerializedTypeError for another type.
 fn serialized<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Option<Data<'py>>> {
-    if obj.is_none() {
-        return Ok(None);
-    }
-    if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(Some(Data::Borrowed(b.clone())));
-    }
-    if obj.is_instance_of::<PyByteArray>() || obj.is_instance_of::<PyMemoryView>() {
-        return data(Some(obj), what);
+    if let Some(d) = bytes_like(obj)? {
+        return Ok(d);
     }
     let py = obj.py();
     let class = cached(py, &SERIALIZED_TYPE_ERROR, "kafka._compat", "SerializedTypeError")?;
@@ -98,42 +52,10 @@ fn serialized<'py>(obj: &Bound<'py, PyAny>, what: &str) -> PyResult<Option<Data<
     Err(PyErr::from_value(class.call1((message,))?))
 }
 
-/// `(str, bytes)` header tuples of a list, or None when one is not (the Python path raises).
-fn plain_headers(headers: &Bound<'_, PyAny>) -> PyResult<Option<Headers>> {
-    let Ok(list) = headers.cast::<PyList>() else { return Ok(None) };
-    let mut out = Vec::with_capacity(list.len());
-    for item in list.iter() {
-        let Ok(pair) = item.cast::<PyTuple>() else { return Ok(None) };
-        if pair.len() != 2 {
-            return Ok(None);
-        }
-        let (k, v) = (pair.get_item(0)?, pair.get_item(1)?);
-        let (Ok(k), Ok(v)) = (k.cast::<PyString>(), v.cast::<PyBytes>()) else { return Ok(None) };
-        out.push((k.to_cow()?.into_owned(), Some(v.as_bytes().to_vec())));
-    }
-    Ok(Some(out))
-}
-
 impl PyProducer {
     /// The producer core (used by the asyncio binding).
     pub(crate) fn core(&self) -> &Producer {
         &self.inner
-    }
-
-    /// The topic as a shared string if the Python layer has validated it, else None.
-    fn known_topic(&self, topic: &Bound<'_, PyString>) -> PyResult<Option<Arc<str>>> {
-        {
-            let last = self.last_topic.lock();
-            if let Some((obj, s)) = last.as_ref() {
-                if obj.as_ptr() == topic.as_ptr() {
-                    return Ok(Some(s.clone()));
-                }
-            }
-        }
-        if !self.valid_topics.lock().contains(topic.to_cow()?.as_ref()) {
-            return Ok(None);
-        }
-        self.topic_str(topic).map(Some)
     }
 
     /// Appends a record (waiting up to max_block_ms for metadata or memory); its future.
@@ -148,8 +70,7 @@ impl PyProducer {
         headers: &[(String, Option<Vec<u8>>)],
         timestamp_ms: Option<i64>,
     ) -> PyResult<Py<FutureRecordMetadata>> {
-        let hdrs: Vec<(&str, Option<&[u8]>)> =
-            headers.iter().map(|(k, v)| (k.as_str(), v.as_deref())).collect();
+        let hdrs = header_refs(headers);
         let timestamp = timestamp_ms.unwrap_or_else(now_ms);
         let key_slice = key.as_ref().map(Data::as_slice);
         let value_slice = value.as_ref().map(Data::as_slice);
@@ -185,18 +106,6 @@ impl PyProducer {
         };
         Py::new(py, fut)
     }
-
-    fn topic_str(&self, topic: &Bound<'_, PyString>) -> PyResult<Arc<str>> {
-        let mut g = self.last_topic.lock();
-        if let Some((obj, s)) = g.as_ref() {
-            if obj.as_ptr() == topic.as_ptr() {
-                return Ok(s.clone());
-            }
-        }
-        let s: Arc<str> = Arc::from(topic.to_cow()?.as_ref());
-        *g = Some((topic.clone().unbind(), s.clone()));
-        Ok(s)
-    }
 }
 
 #[pymethods]
@@ -230,8 +139,7 @@ impl PyProducer {
             queue: Arc::new(Mutex::new(tx)),
             receiver: Mutex::new(Some(rx)),
             closed: AtomicBool::new(false),
-            last_topic: Mutex::new(None),
-            valid_topics: Mutex::new(HashSet::new()),
+            topics: TopicNames::default(),
             serializers: PyOnceLock::new(),
         })
     }
@@ -250,17 +158,11 @@ impl PyProducer {
         headers: Option<&Bound<'_, PyAny>>,
         timestamp_ms: Option<i64>,
     ) -> PyResult<Py<FutureRecordMetadata>> {
-        let topic = self.topic_str(topic)?;
+        let topic = self.topics.intern(topic)?;
         let key = data(key, "key")?;
         let value = data(value, "value")?;
-        let mut owned_headers: Headers = Vec::new();
-        if let Some(h) = headers.filter(|h| !h.is_none()) {
-            for item in h.try_iter()? {
-                let (k, v): (String, Option<Vec<u8>>) = item?.extract()?;
-                owned_headers.push((k, v));
-            }
-        }
-        self.append(py, &topic, partition, key, value, &owned_headers, timestamp_ms)
+        let headers = extract_headers(headers)?;
+        self.append(py, &topic, partition, key, value, &headers, timestamp_ms)
     }
 
     /// Plain `f(value)` serializers `send_fast` applies (None: the value is already bytes).
@@ -278,7 +180,7 @@ impl PyProducer {
 
     /// Marks `topic` as a valid topic name (checked by the Python layer) for `send_fast`.
     fn topic_validated(&self, topic: String) {
-        self.valid_topics.lock().insert(topic);
+        self.topics.validated(topic);
     }
 
     /// `KafkaProducer.send()` for the common case, in one call: returns the future, or None
@@ -302,36 +204,16 @@ impl PyProducer {
             return Ok(None);
         }
         let Some((key_serializer, value_serializer)) = self.serializers.get(py) else { return Ok(None) };
-        let Ok(topic) = topic.cast::<PyString>() else { return Ok(None) };
-        let Some(topic) = self.known_topic(topic)? else { return Ok(None) };
+        let Some(topic) = self.topics.known(topic)? else { return Ok(None) };
         let headers = match headers.filter(|h| !h.is_none()) {
             None => Vec::new(),
-            Some(h) => match plain_headers(h)? {
+            Some(h) => match plain_headers(h, false, false)? {
                 Some(list) => list,
                 None => return Ok(None),
             },
         };
-        let partition = match partition.filter(|p| !p.is_none()) {
-            None => None,
-            Some(p) => {
-                let Ok(p) = p.extract::<i32>() else { return Ok(None) };
-                let known = self
-                    .inner
-                    .cached_topic(&topic)
-                    .is_some_and(|t| t.partitions.iter().any(|i| i.partition == p));
-                if p < 0 || !known {
-                    return Ok(None);
-                }
-                Some(p)
-            }
-        };
-        let timestamp_ms = match timestamp_ms.filter(|t| !t.is_none()) {
-            None => None,
-            Some(t) => match t.extract::<i64>() {
-                Ok(t) => Some(t),
-                Err(_) => return Ok(None),
-            },
-        };
+        let Some(partition) = known_partition(&self.inner, &topic, partition) else { return Ok(None) };
+        let Some(timestamp_ms) = timestamp(timestamp_ms) else { return Ok(None) };
         let key = match key_serializer {
             Some(f) => f.bind(py).call1((key,))?,
             None => key.clone(),
