@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import gc
+import weakref
 from typing import Any, Callable
 
 import pytest
@@ -194,3 +196,16 @@ async def test_failed_delivery_fails_every_future_of_the_batch() -> None:
     assert all(f.exception() is r for f, r in zip(futs, results))
     with pytest.raises(Errors.KafkaError):
         futs[0].result()
+
+    # A cycle through a failed future (future -> exception -> holder -> future) is collected:
+    # the future shows its references to the cyclic GC.
+    class Holder:
+        fut: Any = None
+
+    holder = Holder()
+    holder.fut = futs[0]
+    futs[0].exception().holder = holder
+    alive = weakref.ref(holder)
+    del holder, futs, results
+    gc.collect()
+    assert alive() is None

@@ -187,7 +187,7 @@ impl AioProducer {
             Err(Err(e)) => return Err(to_pyerr(py, e)),
         };
         let key = Arc::as_ptr(&appended.result) as usize;
-        let fut = Py::new(
+        let fut = Bound::new(
             py,
             DeliveryFuture::new(
                 appended.result.clone(),
@@ -196,6 +196,8 @@ impl AioProducer {
                 aio_loop.clone().unbind(),
             ),
         )?;
+        DeliveryFuture::untrack(&fut);
+        let fut = fut.unbind();
         let new_group = {
             let mut open = self.bridge.open.lock();
             let pending = Pending { fut: fut.clone_ref(py) };
@@ -335,7 +337,7 @@ impl AioProducer {
         let headers = headers.unwrap_or(&none);
         let mut serialized = None;
         match self.send_fast(py, topic, value, key, partition, timestamp_ms, headers, &mut serialized) {
-            Ok(Some(fut)) => Ok(Py::new(py, SendAwaitable::ready(fut.into_any()))?.into_any()),
+            Ok(Some(fut)) => Ok(SendAwaitable::ready(py, fut.into_any())?.into_any()),
             Err(e) => Ok(Py::new(py, SendAwaitable::failed(py, e))?.into_any()),
             Ok(None) => {
                 let (key, value, done) = match serialized {

@@ -16,9 +16,11 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 use pyo3::exceptions::{PyKeyboardInterrupt, PyStopIteration, PySystemExit};
+use pyo3::gc::PyVisit;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString};
+use pyo3::PyTraverseError;
 
 use super::cached;
 use super::errors::to_pyerr;
@@ -204,6 +206,11 @@ pub struct DeliveryFuture {
     timestamp: i64,
     aio_loop: Py<AioLoop>,
     blocking: AtomicBool,
+    /// Whether the cyclic GC tracks the object (changed only with the GIL held). A future is
+    /// untracked while it holds no Python object that could close a cycle (pending without
+    /// callbacks, or done with its batch's outcome not yet built), so the hundreds of
+    /// thousands of futures a fast producer keeps in flight cost the collector nothing.
+    tracked: AtomicBool,
     state: Mutex<State>,
 }
 
@@ -215,7 +222,26 @@ impl DeliveryFuture {
             timestamp,
             aio_loop,
             blocking: AtomicBool::new(false),
+            tracked: AtomicBool::new(true),
             state: Mutex::new(State { phase: Phase::Pending, first: None, rest: Vec::new() }),
+        }
+    }
+
+    /// Takes a new future out of the cyclic GC: it holds no Python object yet.
+    pub fn untrack(slf: &Bound<'_, Self>) {
+        if slf.get().tracked.swap(false, Ordering::Relaxed) {
+            // SAFETY: `slf` is a live object of a GC type (pyo3 classes have Py_TPFLAGS_HAVE_GC)
+            // and the GIL is held; untracking only hides it from cycle detection.
+            unsafe { pyo3::ffi::PyObject_GC_UnTrack(slf.as_ptr().cast()) }
+        }
+    }
+
+    /// Puts the future back under the cyclic GC before it stores a Python object.
+    fn track(slf: &Bound<'_, Self>) {
+        if !slf.get().tracked.swap(true, Ordering::Relaxed) {
+            // SAFETY: as in `untrack`; the flag (only changed with the GIL held) says the object
+            // is not tracked, and tracking an already tracked object is what must not happen.
+            unsafe { pyo3::ffi::PyObject_GC_Track(slf.as_ptr().cast()) }
         }
     }
 
@@ -231,6 +257,7 @@ impl DeliveryFuture {
     /// Sets a final phase if still pending and schedules the callbacks; false if already done.
     fn finish(slf: &Bound<'_, Self>, phase: Phase) -> PyResult<bool> {
         let py = slf.py();
+        Self::track(slf);
         let mut ready = Vec::new();
         {
             let mut st = slf.get().state.lock();
@@ -245,17 +272,18 @@ impl DeliveryFuture {
     }
 
     /// Builds the outcome of a batch-completed future and caches it as Result or Exception.
-    fn materialize(&self, py: Python<'_>) -> PyResult<()> {
-        let made = match self.batch.outcome() {
+    fn materialize(slf: &Bound<'_, Self>) -> PyResult<()> {
+        let (py, this) = (slf.py(), slf.get());
+        let made = match this.batch.outcome() {
             Some(BatchOutcome::Delivered { base_offset, log_append_time, log_start_offset }) => {
-                let offset = if base_offset < 0 { -1 } else { base_offset + i64::from(self.index) };
+                let offset = if base_offset < 0 { -1 } else { base_offset + i64::from(this.index) };
                 let (ts, ts_type) =
-                    if log_append_time >= 0 { (log_append_time, 1) } else { (self.timestamp, 0) };
-                let aio_loop = self.aio_loop.get();
-                let (topic, tp) = aio_loop.topic_partition(py, &self.batch)?;
+                    if log_append_time >= 0 { (log_append_time, 1) } else { (this.timestamp, 0) };
+                let aio_loop = this.aio_loop.get();
+                let (topic, tp) = aio_loop.topic_partition(py, &this.batch)?;
                 let md = aio_loop.metadata_class.bind(py).call1((
                     topic,
-                    self.batch.partition,
+                    this.batch.partition,
                     tp,
                     offset,
                     ts,
@@ -267,7 +295,11 @@ impl DeliveryFuture {
             Some(BatchOutcome::Failed(e)) => Phase::Exception(to_pyerr(py, e).into_value(py).into_any()),
             None => return Err(invalid_state(py, "the record's batch has not completed")),
         };
-        let mut st = self.state.lock();
+        if matches!(made, Phase::Exception(_)) {
+            // An exception's traceback can lead back to this future; RecordMetadata cannot.
+            Self::track(slf);
+        }
+        let mut st = this.state.lock();
         if matches!(st.phase, Phase::Batch) {
             st.phase = made;
         }
@@ -275,10 +307,11 @@ impl DeliveryFuture {
     }
 
     /// `Ok(Ok(result))`, `Ok(Err(exception))`, or Err(CancelledError / InvalidStateError).
-    fn outcome(&self, py: Python<'_>, not_ready: &str) -> PyResult<Result<Py<PyAny>, Py<PyAny>>> {
+    fn outcome(slf: &Bound<'_, Self>, not_ready: &str) -> PyResult<Result<Py<PyAny>, Py<PyAny>>> {
+        let py = slf.py();
         loop {
             {
-                let st = self.state.lock();
+                let st = slf.get().state.lock();
                 match &st.phase {
                     Phase::Pending => return Err(invalid_state(py, not_ready)),
                     Phase::Result(v) => return Ok(Ok(v.clone_ref(py))),
@@ -287,7 +320,7 @@ impl DeliveryFuture {
                     Phase::Batch => {}
                 }
             }
-            self.materialize(py)?;
+            Self::materialize(slf)?;
         }
     }
 }
@@ -326,16 +359,16 @@ impl DeliveryFuture {
 
     /// The RecordMetadata; raises the delivery error, CancelledError, or InvalidStateError if
     /// the record is still in flight.
-    fn result(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        match self.outcome(py, "Result is not ready.")? {
+    fn result(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        match Self::outcome(slf, "Result is not ready.")? {
             Ok(v) => Ok(v),
-            Err(e) => Err(PyErr::from_value(e.into_bound(py))),
+            Err(e) => Err(PyErr::from_value(e.into_bound(slf.py()))),
         }
     }
 
     /// The delivery error, or None once delivered.
-    fn exception(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
-        Ok(self.outcome(py, "Exception is not set.")?.err())
+    fn exception(slf: &Bound<'_, Self>) -> PyResult<Option<Py<PyAny>>> {
+        Ok(Self::outcome(slf, "Exception is not set.")?.err())
     }
 
     /// Adds a callback run with the future once it is done (scheduled at once if it is).
@@ -352,6 +385,9 @@ impl DeliveryFuture {
             _ => this.aio_loop.get().copy_context.call0(py)?,
         };
         let callback = Callback { func: callback, context };
+        if !this.done() {
+            Self::track(slf);
+        }
         {
             let mut st = this.state.lock();
             if matches!(st.phase, Phase::Pending) {
@@ -421,6 +457,35 @@ impl DeliveryFuture {
         }
     }
 
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        // The collector runs with the GIL, and the lock is never held across Python calls: a
+        // held lock (never expected) only hides these references, which is safe.
+        let Some(st) = self.state.try_lock() else { return Ok(()) };
+        for cb in st.first.iter().chain(st.rest.iter()) {
+            visit.call(&cb.func)?;
+            visit.call(&cb.context)?;
+        }
+        match &st.phase {
+            Phase::Result(o) | Phase::Exception(o) | Phase::Cancelled(Some(o)) => visit.call(o),
+            _ => Ok(()),
+        }
+    }
+
+    fn __clear__(&self) {
+        let taken = {
+            let mut st = self.state.lock();
+            let callbacks: Vec<Callback> = st.first.take().into_iter().chain(st.rest.drain(..)).collect();
+            let phase = match &st.phase {
+                Phase::Result(_) | Phase::Exception(_) | Phase::Cancelled(Some(_)) => {
+                    Some(std::mem::replace(&mut st.phase, Phase::Cancelled(None)))
+                }
+                _ => None,
+            };
+            (callbacks, phase)
+        };
+        drop(taken); // decref outside the lock
+    }
+
     fn __await__(slf: Py<Self>) -> Py<Self> {
         slf
     }
@@ -437,7 +502,7 @@ impl DeliveryFuture {
             this.blocking.store(true, Ordering::Relaxed);
             return Ok(slf.as_any().clone().unbind());
         }
-        Err(stop_iteration(this.result(slf.py())?))
+        Err(stop_iteration(Self::result(slf)?))
     }
 
     fn __repr__(&self) -> String {
@@ -459,8 +524,13 @@ pub struct SendAwaitable {
 }
 
 impl SendAwaitable {
-    pub fn ready(future: Py<PyAny>) -> Self {
-        Self { outcome: Ok(future) }
+    /// The awaitable of an appended record, out of the cyclic GC: it only holds the future,
+    /// whose own cycles (through done callbacks) end when it completes.
+    pub fn ready(py: Python<'_>, future: Py<PyAny>) -> PyResult<Py<Self>> {
+        let aw = Bound::new(py, Self { outcome: Ok(future) })?;
+        // SAFETY: a live object of a GC type, just created and tracked by pyo3, GIL held.
+        unsafe { pyo3::ffi::PyObject_GC_UnTrack(aw.as_ptr().cast()) }
+        Ok(aw.unbind())
     }
 
     pub fn failed(py: Python<'_>, err: PyErr) -> Self {
@@ -477,6 +547,12 @@ impl SendAwaitable {
 
 #[pymethods]
 impl SendAwaitable {
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        match &self.outcome {
+            Ok(o) | Err(o) => visit.call(o),
+        }
+    }
+
     fn __await__(slf: Py<Self>) -> Py<Self> {
         slf
     }
