@@ -1,14 +1,14 @@
 //! `kafka._native.Consumer`: the core of `kafka.KafkaConsumer`.
 //!
 //! Records are turned into `ConsumerRecord` namedtuples here, in one pass per poll: each record
-//! is a tuple built in Rust and given its class with `tuple.__new__` (a C call, no Python frame);
-//! deserializers, if configured, are called from here too.
+//! is allocated as an instance of the namedtuple class and filled in place (one allocation, no
+//! Python frame, see `new_namedtuple`); deserializers, if configured, are called from here too.
 
 use std::time::{Duration, Instant};
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
 
 use super::cached;
 use super::config::{client_config, get, millis};
@@ -24,7 +24,6 @@ type OffsetTuple = (String, i32, i64, String, i32);
 
 const SLICE: Duration = Duration::from_millis(100);
 
-static TUPLE_NEW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static TP_CLASS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static RECORD_CLASS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
@@ -119,6 +118,49 @@ fn parts_to<'py>(py: Python<'py>, parts: &[TopicPartition]) -> PyResult<Bound<'p
     PyList::new(py, parts.iter().map(|tp| (tp.topic.as_str(), tp.partition)))
 }
 
+/// An instance of the namedtuple class `cls` holding `items`: allocated with the class's own
+/// `tp_alloc` and filled in place, which is what `tuple.__new__(cls, items)` does minus the
+/// intermediate tuples. With `untrack`, the record is taken out of the cyclic GC, as CPython does
+/// for plain tuples of atomic values: the caller guarantees its items cannot lead back to it.
+fn new_namedtuple<'py, const N: usize>(
+    cls: &Bound<'py, PyType>,
+    items: [Bound<'py, PyAny>; N],
+    untrack: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = cls.py();
+    if !cls.is_subclass_of::<PyTuple>()? {
+        return Err(pyo3::exceptions::PyTypeError::new_err("record class must be a tuple subclass"));
+    }
+    // SAFETY: `cls` is a live heap type (a namedtuple class: PyType_GetSlot is valid for heap
+    // types on every supported version) and the GIL is held. Its tp_alloc slot, inherited from
+    // tuple, has the `allocfunc` signature.
+    let alloc = unsafe { pyo3::ffi::PyType_GetSlot(cls.as_type_ptr(), pyo3::ffi::Py_tp_alloc) };
+    if alloc.is_null() {
+        return Err(pyo3::exceptions::PyTypeError::new_err("record class has no tp_alloc"));
+    }
+    // SAFETY: see above; a non-null Py_tp_alloc slot is an `allocfunc`.
+    let alloc: pyo3::ffi::allocfunc = unsafe { std::mem::transmute(alloc) };
+    // SAFETY: allocates a tuple-subclass instance of length N with NULL items (new reference).
+    let raw = unsafe { alloc(cls.as_type_ptr(), N as pyo3::ffi::Py_ssize_t) };
+    // SAFETY: `raw` is either NULL with an exception set, or a new reference we now own; a
+    // partly filled tuple is valid to drop (tuple dealloc skips NULL items).
+    let obj = unsafe { Bound::from_owned_ptr_or_err(py, raw)? };
+    for (i, item) in items.into_iter().enumerate() {
+        // SAFETY: `obj` is a tuple (subclass) of length N with refcount 1, i < N, and
+        // PyTuple_SetItem steals the reference handed over by `into_ptr`.
+        if unsafe { pyo3::ffi::PyTuple_SetItem(obj.as_ptr(), i as pyo3::ffi::Py_ssize_t, item.into_ptr()) }
+            != 0
+        {
+            return Err(PyErr::fetch(py));
+        }
+    }
+    if untrack {
+        // SAFETY: a live GC object (tuples are GC types) and the GIL is held.
+        unsafe { pyo3::ffi::PyObject_GC_UnTrack(obj.as_ptr().cast()) }
+    }
+    Ok(obj)
+}
+
 fn dur(s: Option<f64>) -> Option<Duration> {
     s.map(|s| Duration::from_secs_f64(s.max(0.0)))
 }
@@ -138,8 +180,10 @@ impl PyConsumer {
     }
 
     fn build<'py>(&self, py: Python<'py>, drained: Vec<Drained>) -> PyResult<Bound<'py, PyDict>> {
-        let tuple_new = cached(py, &TUPLE_NEW, "builtins", "tuple")?.getattr("__new__")?;
         let record_cls = cached(py, &RECORD_CLASS, "kafka.consumer.fetcher", "ConsumerRecord")?;
+        let record_cls = record_cls.cast::<PyType>()?;
+        // Records of bytes (no deserializer) hold nothing that could close a reference cycle.
+        let untrack = self.key_deser.is_none() && self.value_deser.is_none();
         let out = PyDict::new(py);
         let none = py.None().into_bound(py);
         for d in drained {
@@ -188,8 +232,8 @@ impl PyConsumer {
                     Some(d) => d.call(py, &topic, &headers, value)?,
                     None => value,
                 };
-                let fields = PyTuple::new(
-                    py,
+                let record = new_namedtuple(
+                    record_cls,
                     [
                         topic.clone().into_any(),
                         partition.clone(),
@@ -205,8 +249,9 @@ impl PyConsumer {
                         value_size.into_pyobject(py)?.into_any(),
                         header_size.into_pyobject(py)?.into_any(),
                     ],
+                    untrack,
                 )?;
-                list.append(tuple_new.call1((&record_cls, fields))?)?;
+                list.append(record)?;
             }
         }
         Ok(out)
