@@ -279,6 +279,42 @@ def broker_ceiling(broker: Broker, quick: bool) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------
+# the Rust core alone: what a Python client could reach through this broker on this machine
+
+
+def core_ceiling(broker: Broker, records: int) -> dict[str, Any]:
+    """Run examples/core_ceiling.rs (our producer and consumer cores with no Python in the loop):
+    produce ``records`` x 100 B into a fresh 3-partition topic, then consume them back."""
+    cargo = shutil.which('cargo')
+    if not cargo:
+        return {'status': 'n/a', 'reason': 'cargo not found'}
+    build = subprocess.run([cargo, 'build', '--release', '-q', '--example', 'core_ceiling'], cwd=ROOT,
+                           capture_output=True, text=True, timeout=1800, check=False)
+    if build.returncode != 0:
+        return {'status': 'error', 'reason': build.stderr[-2000:]}
+    binary = ROOT / 'target' / 'release' / 'examples' / 'core_ceiling'
+    topic = f'bench-core-{uuid.uuid4().hex[:8]}'
+    broker.create_topic(topic, PARTITIONS)
+    out: dict[str, Any] = {'status': 'ok', 'records': records}
+    try:
+        for mode in ('produce', 'consume'):
+            run = subprocess.run([str(binary), mode, broker.bootstrap, topic, str(records)], capture_output=True,
+                                 text=True, timeout=600, check=False)
+            if run.returncode != 0:
+                return {'status': 'error', 'reason': f'{mode}: {run.stderr[-2000:]}'}
+            r = json.loads(run.stdout.strip().splitlines()[-1])
+            if r['records'] < records:
+                return {'status': 'fail', 'reason': f"{mode}: {r['records']} of {records} records"}
+            out[mode] = {'records_per_s': r['records'] / r['seconds'],
+                         'cpu_us_per_record': r['cpu_seconds'] / r['records'] * 1e6}
+            log(f"core ceiling {mode}: {out[mode]['records_per_s']:,.0f} records/s, "
+                f"{out[mode]['cpu_us_per_record']:.2f} us CPU/record")
+    finally:
+        broker.delete_topic(topic)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
 # machine description
 
 
@@ -457,6 +493,18 @@ def write_markdown(path: Path, report: dict[str, Any]) -> None:
                  'only a lower bound.'),
                 '',
             ]
+    core = report.get('core_ceiling', {})
+    if core.get('status') == 'ok':
+        lines += [
+            (f"**Rust core alone (`examples/core_ceiling.rs`, no Python; {_fmt(core['records'])} x 100 B, "
+             f"3 partitions):** produce {_fmt(core['produce']['records_per_s'])} records/s "
+             f"({_fmt(core['produce']['cpu_us_per_record'], 2)} µs CPU/record), consume "
+             f"{_fmt(core['consume']['records_per_s'])} records/s "
+             f"({_fmt(core['consume']['cpu_us_per_record'], 2)} µs CPU/record). This is what the broker and "
+             'the machine allow a client built on our core; the gap to the Python rows is the cost of the '
+             'Python API (objects, calls, the benchmark loop itself).'),
+            '',
+        ]
     lines += [
         ('| scenario | client | records/s | MB/s | CPU µs/record | peak RSS MiB | latency p50 / p99 / p99.9 ms '
          '| ours ÷ client (records/s) | status |'),
@@ -543,6 +591,12 @@ def write_chart(path: Path, report: dict[str, Any]) -> None:
     if ceiling.get('status') == 'ok':
         axes[0][0].axhline(ceiling['records_per_s'], color='black', ls='--', lw=1,
                            label='broker ceiling (tansu perf, 100 B)')
+    core = report.get('core_ceiling', {})
+    if core.get('status') == 'ok':
+        axes[0][0].axhline(core['produce']['records_per_s'], color='#d62728', ls='--', lw=1,
+                           label='Rust core alone: produce 100 B')
+        axes[0][0].axhline(core['consume']['records_per_s'], color='#d62728', ls=':', lw=1,
+                           label='Rust core alone: consume 100 B')
     if axes[0][0].get_legend_handles_labels()[0]:
         axes[0][0].legend(fontsize=8, ncol=3, loc='lower left', bbox_to_anchor=(0.0, 1.01))
     bars(axes[0][1], 'cpu_us_per_record', 'client CPU µs per record (log scale)', thr, log=True)
@@ -635,6 +689,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if not args.no_perf:
             report['broker_ceiling'] = broker_ceiling(broker, quick)
+            if not quick:
+                report['core_ceiling'] = core_ceiling(broker, consume_n)
         for rnd in range(1, rounds + 1):
             shared = None
             if any(s.consumes_shared_topic for s in scenarios):
