@@ -1,4 +1,3 @@
-# ruff: noqa  (diagnostic script: terse on purpose; not part of the benchmark)
 """Splits end-to-end latency into client and broker parts from a lat.py + sniff.py run.
 
     python3 bench/probe/analyze.py BASE [BASE ...]

@@ -1,4 +1,3 @@
-# ruff: noqa  (diagnostic script: terse on purpose; not part of the benchmark)
 """End-to-end latency probe (the bench's latency scenario, one process, any producer/consumer mix).
 
     python bench/probe/lat.py PRODUCER CONSUMER SECONDS [OUT]

@@ -1,4 +1,3 @@
-# ruff: noqa  (diagnostic script: terse on purpose; not part of the benchmark)
 """Passive Kafka frame logger on the loopback interface (root: AF_PACKET). Not in the data path.
 
     python3 bench/probe/sniff.py BROKER_PORT OUT &   ...run lat.py...   kill %1   (SIGTERM writes)
