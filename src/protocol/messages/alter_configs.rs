@@ -171,7 +171,7 @@ impl Request for AlterConfigsRequest {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::protocol::messages::admin_test_util::roundtrip_and_truncations;
+    use crate::protocol::messages::test_util::message_proptests;
     use proptest::collection::vec;
     use proptest::option;
     use proptest::prelude::*;
@@ -197,31 +197,17 @@ pub(crate) mod tests {
         )
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
-
-        #[test]
-        fn request_roundtrip(resources in vec(resource(), 0..4), validate_only: bool) {
-            let r = AlterConfigsRequest { resources, validate_only };
-            for v in 0..=MAX {
-                roundtrip_and_truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn response_roundtrip(t: i32, responses in vec(resource_response(), 0..4)) {
-            let r = AlterConfigsResponse { throttle_time_ms: t, responses };
-            for v in 0..=MAX {
-                roundtrip_and_truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn garbage(data in vec(any::<u8>(), 0..128), v in 0i16..=MAX) {
-            let _ = AlterConfigsRequest::decode(&mut Bytes::from(data.clone()), v);
-            let _ = AlterConfigsResponse::decode(&mut Bytes::from(data), v);
-        }
+    fn arb_request() -> impl Strategy<Value = AlterConfigsRequest> {
+        (vec(resource(), 0..4), any::<bool>())
+            .prop_map(|(resources, validate_only)| AlterConfigsRequest { resources, validate_only })
     }
+
+    fn arb_response() -> impl Strategy<Value = AlterConfigsResponse> {
+        (any::<i32>(), vec(resource_response(), 0..4))
+            .prop_map(|(throttle_time_ms, responses)| AlterConfigsResponse { throttle_time_ms, responses })
+    }
+
+    message_proptests!(0..=MAX, arb_request, arb_response, garbage: 128);
 
     #[test]
     fn v2_request_bytes() {

@@ -106,33 +106,48 @@ impl Request for ApiVersionsRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::messages::test_util::roundtrip;
+    use crate::protocol::messages::test_util::message_proptests;
     use proptest::prelude::*;
 
-    proptest! {
-        #[test]
-        fn request_roundtrip(name in "[a-z-]{1,12}", ver in "[0-9.]{1,8}", v in 0i16..=3) {
-            let r = if v >= 3 {
-                ApiVersionsRequest { client_software_name: name, client_software_version: ver }
-            } else {
-                ApiVersionsRequest::default()
-            };
-            roundtrip(&r, v);
-        }
+    fn arb_request() -> impl Strategy<Value = ApiVersionsRequest> {
+        ("[a-z-]{1,12}", "[0-9.]{1,8}").prop_map(|(name, ver)| ApiVersionsRequest {
+            client_software_name: name,
+            client_software_version: ver,
+        })
+    }
 
-        #[test]
-        fn response_roundtrip(keys in proptest::collection::vec((any::<i16>(), any::<i16>(), any::<i16>()), 0..20), e: i16, t: i32, v in 0i16..=3) {
-            let r = ApiVersionsResponse {
-                error_code: e,
-                api_keys: keys.into_iter().map(|(a, b, c)| ApiVersionRange { api_key: a, min_version: b, max_version: c }).collect(),
-                throttle_time_ms: if v >= 1 { t } else { 0 },
-            };
-            roundtrip(&r, v);
-        }
-
-        #[test]
-        fn garbage(data in proptest::collection::vec(any::<u8>(), 0..128), v in 0i16..=3) {
-            let _ = ApiVersionsResponse::decode(&mut Bytes::from(data), v);
+    fn canon_request(r: ApiVersionsRequest, v: i16) -> ApiVersionsRequest {
+        if v >= 3 {
+            r
+        } else {
+            ApiVersionsRequest::default()
         }
     }
+
+    fn arb_response() -> impl Strategy<Value = ApiVersionsResponse> {
+        (
+            proptest::collection::vec((any::<i16>(), any::<i16>(), any::<i16>()), 0..20),
+            any::<i16>(),
+            any::<i32>(),
+        )
+            .prop_map(|(keys, e, t)| ApiVersionsResponse {
+                error_code: e,
+                api_keys: keys
+                    .into_iter()
+                    .map(|(a, b, c)| ApiVersionRange { api_key: a, min_version: b, max_version: c })
+                    .collect(),
+                throttle_time_ms: t,
+            })
+    }
+
+    fn canon_response(mut r: ApiVersionsResponse, v: i16) -> ApiVersionsResponse {
+        if v < 1 {
+            r.throttle_time_ms = 0;
+        }
+        r
+    }
+
+    // proptest's default case count, which this module's tests have always run with.
+    message_proptests!(0..=3, arb_request => canon_request, arb_response => canon_response, garbage: 128,
+                       cases: 256);
 }

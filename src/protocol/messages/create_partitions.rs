@@ -164,7 +164,7 @@ impl Request for CreatePartitionsRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::messages::admin_test_util::roundtrip_and_truncations;
+    use crate::protocol::messages::test_util::message_proptests;
     use proptest::collection::vec;
     use proptest::option;
     use proptest::prelude::*;
@@ -181,24 +181,16 @@ mod tests {
         )
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
+    fn arb_request() -> impl Strategy<Value = CreatePartitionsRequest> {
+        (vec(topic(), 0..4), any::<i32>(), any::<bool>()).prop_map(|(topics, timeout_ms, validate_only)| {
+            CreatePartitionsRequest { topics, timeout_ms, validate_only }
+        })
+    }
 
-        #[test]
-        fn request_roundtrip(topics in vec(topic(), 0..4), timeout_ms: i32, validate_only: bool) {
-            let r = CreatePartitionsRequest { topics, timeout_ms, validate_only };
-            for v in 0..=MAX {
-                roundtrip_and_truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn response_roundtrip(
-            t: i32,
-            results in vec(("[a-z._-]{0,12}", any::<i16>(), option::of("[ -~]{0,16}")), 0..4),
-        ) {
-            let r = CreatePartitionsResponse {
-                throttle_time_ms: t,
+    fn arb_response() -> impl Strategy<Value = CreatePartitionsResponse> {
+        (any::<i32>(), vec(("[a-z._-]{0,12}", any::<i16>(), option::of("[ -~]{0,16}")), 0..4)).prop_map(
+            |(throttle_time_ms, results)| CreatePartitionsResponse {
+                throttle_time_ms,
                 results: results
                     .into_iter()
                     .map(|(name, error_code, error_message)| CreatePartitionsTopicResult {
@@ -207,18 +199,11 @@ mod tests {
                         error_message,
                     })
                     .collect(),
-            };
-            for v in 0..=MAX {
-                roundtrip_and_truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn garbage(data in vec(any::<u8>(), 0..128), v in 0i16..=MAX) {
-            let _ = CreatePartitionsRequest::decode(&mut Bytes::from(data.clone()), v);
-            let _ = CreatePartitionsResponse::decode(&mut Bytes::from(data), v);
-        }
+            },
+        )
     }
+
+    message_proptests!(0..=MAX, arb_request, arb_response, garbage: 128);
 
     #[test]
     fn v0_request_bytes() {

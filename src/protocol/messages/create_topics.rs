@@ -304,7 +304,7 @@ impl Request for CreateTopicsRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::messages::admin_test_util::roundtrip_and_truncations;
+    use crate::protocol::messages::test_util::message_proptests;
     use proptest::collection::vec;
     use proptest::option;
     use proptest::prelude::*;
@@ -332,7 +332,7 @@ mod tests {
             })
     }
 
-    fn request() -> impl Strategy<Value = CreateTopicsRequest> {
+    fn arb_request() -> impl Strategy<Value = CreateTopicsRequest> {
         (vec(topic(), 0..4), any::<i32>(), any::<bool>()).prop_map(|(topics, timeout_ms, validate_only)| {
             CreateTopicsRequest { topics, timeout_ms, validate_only }
         })
@@ -369,15 +369,20 @@ mod tests {
             })
     }
 
+    fn arb_response() -> impl Strategy<Value = CreateTopicsResponse> {
+        (any::<i32>(), vec(topic_result(), 0..4))
+            .prop_map(|(throttle_time_ms, topics)| CreateTopicsResponse { throttle_time_ms, topics })
+    }
+
     /// Resets the fields that `version` does not carry to the values decode produces.
-    fn for_version_req(mut r: CreateTopicsRequest, v: i16) -> CreateTopicsRequest {
+    fn canon_request(mut r: CreateTopicsRequest, v: i16) -> CreateTopicsRequest {
         if v < 1 {
             r.validate_only = false;
         }
         r
     }
 
-    fn for_version_resp(mut r: CreateTopicsResponse, v: i16) -> CreateTopicsResponse {
+    fn canon_response(mut r: CreateTopicsResponse, v: i16) -> CreateTopicsResponse {
         if v < 2 {
             r.throttle_time_ms = 0;
         }
@@ -398,30 +403,7 @@ mod tests {
         r
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
-
-        #[test]
-        fn request_roundtrip(r in request()) {
-            for v in 0..=MAX {
-                roundtrip_and_truncations(&for_version_req(r.clone(), v), v);
-            }
-        }
-
-        #[test]
-        fn response_roundtrip(t: i32, topics in vec(topic_result(), 0..4)) {
-            let r = CreateTopicsResponse { throttle_time_ms: t, topics };
-            for v in 0..=MAX {
-                roundtrip_and_truncations(&for_version_resp(r.clone(), v), v);
-            }
-        }
-
-        #[test]
-        fn garbage(data in vec(any::<u8>(), 0..128), v in 0i16..=MAX) {
-            let _ = CreateTopicsRequest::decode(&mut Bytes::from(data.clone()), v);
-            let _ = CreateTopicsResponse::decode(&mut Bytes::from(data), v);
-        }
-    }
+    message_proptests!(0..=MAX, arb_request => canon_request, arb_response => canon_response, garbage: 128);
 
     #[test]
     fn v0_request_bytes() {

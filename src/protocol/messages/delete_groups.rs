@@ -105,39 +105,27 @@ impl Request for DeleteGroupsRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::messages::admin_test_util::roundtrip_and_truncations;
+    use crate::protocol::messages::test_util::message_proptests;
     use proptest::collection::vec;
     use proptest::prelude::*;
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
-
-        #[test]
-        fn request_roundtrip(groups_names in vec("[a-z0-9._-]{0,12}", 0..5)) {
-            let r = DeleteGroupsRequest { groups_names };
-            for v in 0..=MAX {
-                roundtrip_and_truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn response_roundtrip(t: i32, results in vec(("[a-z0-9._-]{0,12}", any::<i16>()), 0..5)) {
-            let results = results
-                .into_iter()
-                .map(|(group_id, error_code)| DeletableGroupResult { group_id, error_code })
-                .collect();
-            let r = DeleteGroupsResponse { throttle_time_ms: t, results };
-            for v in 0..=MAX {
-                roundtrip_and_truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn garbage(data in vec(any::<u8>(), 0..128), v in 0i16..=MAX) {
-            let _ = DeleteGroupsRequest::decode(&mut Bytes::from(data.clone()), v);
-            let _ = DeleteGroupsResponse::decode(&mut Bytes::from(data), v);
-        }
+    fn arb_request() -> impl Strategy<Value = DeleteGroupsRequest> {
+        vec("[a-z0-9._-]{0,12}", 0..5).prop_map(|groups_names| DeleteGroupsRequest { groups_names })
     }
+
+    fn arb_response() -> impl Strategy<Value = DeleteGroupsResponse> {
+        (any::<i32>(), vec(("[a-z0-9._-]{0,12}", any::<i16>()), 0..5)).prop_map(
+            |(throttle_time_ms, results)| {
+                let results = results
+                    .into_iter()
+                    .map(|(group_id, error_code)| DeletableGroupResult { group_id, error_code })
+                    .collect();
+                DeleteGroupsResponse { throttle_time_ms, results }
+            },
+        )
+    }
+
+    message_proptests!(0..=MAX, arb_request, arb_response, garbage: 128);
 
     #[test]
     fn response_v2_bytes() {

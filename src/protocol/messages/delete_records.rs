@@ -175,65 +175,51 @@ impl Request for DeleteRecordsRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::messages::admin_test_util::roundtrip_and_truncations;
+    use crate::protocol::messages::test_util::message_proptests;
     use proptest::collection::vec;
     use proptest::prelude::*;
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
-
-        #[test]
-        fn request_roundtrip(
-            topics in vec(("[a-z._-]{0,12}", vec((any::<i32>(), any::<i64>()), 0..4)), 0..4),
-            timeout_ms: i32,
-        ) {
-            let topics = topics
-                .into_iter()
-                .map(|(name, p)| DeleteRecordsTopic {
-                    name,
-                    partitions: p
-                        .into_iter()
-                        .map(|(partition_index, offset)| DeleteRecordsPartition { partition_index, offset })
-                        .collect(),
-                })
-                .collect();
-            let r = DeleteRecordsRequest { topics, timeout_ms };
-            for v in 0..=MAX {
-                roundtrip_and_truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn response_roundtrip(
-            t: i32,
-            topics in vec(("[a-z._-]{0,12}", vec((any::<i32>(), any::<i64>(), any::<i16>()), 0..4)), 0..4),
-        ) {
-            let topics = topics
-                .into_iter()
-                .map(|(name, p)| DeleteRecordsTopicResult {
-                    name,
-                    partitions: p
-                        .into_iter()
-                        .map(|(partition_index, low_watermark, error_code)| DeleteRecordsPartitionResult {
-                            partition_index,
-                            low_watermark,
-                            error_code,
-                        })
-                        .collect(),
-                })
-                .collect();
-            let r = DeleteRecordsResponse { throttle_time_ms: t, topics };
-            for v in 0..=MAX {
-                roundtrip_and_truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn garbage(data in vec(any::<u8>(), 0..128), v in 0i16..=MAX) {
-            let _ = DeleteRecordsRequest::decode(&mut Bytes::from(data.clone()), v);
-            let _ = DeleteRecordsResponse::decode(&mut Bytes::from(data), v);
-        }
+    fn arb_request() -> impl Strategy<Value = DeleteRecordsRequest> {
+        (vec(("[a-z._-]{0,12}", vec((any::<i32>(), any::<i64>()), 0..4)), 0..4), any::<i32>()).prop_map(
+            |(topics, timeout_ms)| {
+                let topics = topics
+                    .into_iter()
+                    .map(|(name, p)| DeleteRecordsTopic {
+                        name,
+                        partitions: p
+                            .into_iter()
+                            .map(|(partition_index, offset)| DeleteRecordsPartition {
+                                partition_index,
+                                offset,
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                DeleteRecordsRequest { topics, timeout_ms }
+            },
+        )
     }
+
+    fn arb_response() -> impl Strategy<Value = DeleteRecordsResponse> {
+        (any::<i32>(), vec(("[a-z._-]{0,12}", vec((any::<i32>(), any::<i64>(), any::<i16>()), 0..4)), 0..4))
+            .prop_map(|(throttle_time_ms, topics)| {
+                let topics = topics
+                    .into_iter()
+                    .map(|(name, p)| DeleteRecordsTopicResult {
+                        name,
+                        partitions: p
+                            .into_iter()
+                            .map(|(partition_index, low_watermark, error_code)| {
+                                DeleteRecordsPartitionResult { partition_index, low_watermark, error_code }
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                DeleteRecordsResponse { throttle_time_ms, topics }
+            })
+    }
+
+    message_proptests!(0..=MAX, arb_request, arb_response, garbage: 128);
 
     #[test]
     fn v0_request_bytes() {

@@ -182,7 +182,7 @@ impl Request for DeleteTopicsRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::messages::admin_test_util::roundtrip_and_truncations;
+    use crate::protocol::messages::test_util::message_proptests;
     use proptest::collection::vec;
     use proptest::option;
     use proptest::prelude::*;
@@ -198,7 +198,34 @@ mod tests {
         )
     }
 
-    fn for_version_resp(mut r: DeleteTopicsResponse, v: i16) -> DeleteTopicsResponse {
+    fn arb_request() -> impl Strategy<Value = DeleteTopicsRequest> {
+        (vec("[a-z._-]{0,12}", 0..5), vec((option::of("[a-z]{0,8}"), any::<[u8; 16]>()), 0..5), any::<i32>())
+            .prop_map(|(topic_names, states, timeout_ms)| DeleteTopicsRequest {
+                topics: states
+                    .into_iter()
+                    .map(|(name, topic_id)| DeleteTopicState { name, topic_id })
+                    .collect(),
+                topic_names,
+                timeout_ms,
+            })
+    }
+
+    /// v6 deletes by state (name or id), v0..=5 by name.
+    fn canon_request(mut r: DeleteTopicsRequest, v: i16) -> DeleteTopicsRequest {
+        if v >= 6 {
+            r.topic_names.clear();
+        } else {
+            r.topics.clear();
+        }
+        r
+    }
+
+    fn arb_response() -> impl Strategy<Value = DeleteTopicsResponse> {
+        (any::<i32>(), vec(result(), 0..5))
+            .prop_map(|(throttle_time_ms, responses)| DeleteTopicsResponse { throttle_time_ms, responses })
+    }
+
+    fn canon_response(mut r: DeleteTopicsResponse, v: i16) -> DeleteTopicsResponse {
         if v < 1 {
             r.throttle_time_ms = 0;
         }
@@ -214,43 +241,7 @@ mod tests {
         r
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
-
-        #[test]
-        fn request_roundtrip(
-            names in vec("[a-z._-]{0,12}", 0..5),
-            states in vec((option::of("[a-z]{0,8}"), any::<[u8; 16]>()), 0..5),
-            timeout_ms: i32,
-        ) {
-            for v in 0..=MAX {
-                let r = if v >= 6 {
-                    let topics = states
-                        .iter()
-                        .map(|(name, topic_id)| DeleteTopicState { name: name.clone(), topic_id: *topic_id })
-                        .collect();
-                    DeleteTopicsRequest { topics, topic_names: vec![], timeout_ms }
-                } else {
-                    DeleteTopicsRequest { topics: vec![], topic_names: names.clone(), timeout_ms }
-                };
-                roundtrip_and_truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn response_roundtrip(t: i32, responses in vec(result(), 0..5)) {
-            let r = DeleteTopicsResponse { throttle_time_ms: t, responses };
-            for v in 0..=MAX {
-                roundtrip_and_truncations(&for_version_resp(r.clone(), v), v);
-            }
-        }
-
-        #[test]
-        fn garbage(data in vec(any::<u8>(), 0..128), v in 0i16..=MAX) {
-            let _ = DeleteTopicsRequest::decode(&mut Bytes::from(data.clone()), v);
-            let _ = DeleteTopicsResponse::decode(&mut Bytes::from(data), v);
-        }
-    }
+    message_proptests!(0..=MAX, arb_request => canon_request, arb_response => canon_response, garbage: 128);
 
     #[test]
     fn names_and_states_convert() {

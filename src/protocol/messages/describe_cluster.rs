@@ -163,7 +163,7 @@ impl Request for DescribeClusterRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::messages::admin_test_util::roundtrip_and_truncations;
+    use crate::protocol::messages::test_util::message_proptests;
     use proptest::collection::vec;
     use proptest::option;
     use proptest::prelude::*;
@@ -173,49 +173,49 @@ mod tests {
             .prop_map(|(broker_id, host, port, rack)| DescribeClusterBroker { broker_id, host, port, rack })
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
+    fn arb_request() -> impl Strategy<Value = DescribeClusterRequest> {
+        (any::<bool>(), any::<i8>()).prop_map(|(include_cluster_authorized_operations, endpoint_type)| {
+            DescribeClusterRequest { include_cluster_authorized_operations, endpoint_type }
+        })
+    }
 
-        #[test]
-        fn request_roundtrip(ops: bool, endpoint_type: i8) {
-            for v in 0..=MAX {
-                let r = DescribeClusterRequest {
-                    include_cluster_authorized_operations: ops,
-                    endpoint_type: if v >= 1 { endpoint_type } else { ENDPOINT_TYPE_BROKERS },
-                };
-                roundtrip_and_truncations(&r, v);
-            }
+    fn canon_request(mut r: DescribeClusterRequest, v: i16) -> DescribeClusterRequest {
+        if v < 1 {
+            r.endpoint_type = ENDPOINT_TYPE_BROKERS;
         }
+        r
+    }
 
-        #[test]
-        fn response_roundtrip(
-            (t, e, msg, et) in (any::<i32>(), any::<i16>(), option::of("[ -~]{0,16}"), any::<i8>()),
-            cluster_id in "[A-Za-z0-9_-]{0,22}",
-            controller_id: i32,
-            brokers in vec(broker(), 0..4),
-            ops: i32,
-        ) {
-            for v in 0..=MAX {
-                let r = DescribeClusterResponse {
+    fn arb_response() -> impl Strategy<Value = DescribeClusterResponse> {
+        (
+            (any::<i32>(), any::<i16>(), option::of("[ -~]{0,16}"), any::<i8>()),
+            "[A-Za-z0-9_-]{0,22}",
+            any::<i32>(),
+            vec(broker(), 0..4),
+            any::<i32>(),
+        )
+            .prop_map(|((t, e, msg, et), cluster_id, controller_id, brokers, ops)| {
+                DescribeClusterResponse {
                     throttle_time_ms: t,
                     error_code: e,
-                    error_message: msg.clone(),
-                    endpoint_type: if v >= 1 { et } else { ENDPOINT_TYPE_BROKERS },
-                    cluster_id: cluster_id.clone(),
+                    error_message: msg,
+                    endpoint_type: et,
+                    cluster_id,
                     controller_id,
-                    brokers: brokers.clone(),
+                    brokers,
                     cluster_authorized_operations: ops,
-                };
-                roundtrip_and_truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn garbage(data in vec(any::<u8>(), 0..128), v in 0i16..=MAX) {
-            let _ = DescribeClusterRequest::decode(&mut Bytes::from(data.clone()), v);
-            let _ = DescribeClusterResponse::decode(&mut Bytes::from(data), v);
-        }
+                }
+            })
     }
+
+    fn canon_response(mut r: DescribeClusterResponse, v: i16) -> DescribeClusterResponse {
+        if v < 1 {
+            r.endpoint_type = ENDPOINT_TYPE_BROKERS;
+        }
+        r
+    }
+
+    message_proptests!(0..=MAX, arb_request => canon_request, arb_response => canon_response, garbage: 128);
 
     #[test]
     fn request_bytes() {

@@ -267,7 +267,7 @@ impl Request for DescribeConfigsRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::messages::admin_test_util::roundtrip_and_truncations;
+    use crate::protocol::messages::test_util::message_proptests;
     use proptest::collection::vec;
     use proptest::option;
     use proptest::prelude::*;
@@ -322,7 +322,13 @@ mod tests {
             })
     }
 
-    fn for_version_req(mut r: DescribeConfigsRequest, v: i16) -> DescribeConfigsRequest {
+    fn arb_request() -> impl Strategy<Value = DescribeConfigsRequest> {
+        (vec(resource(), 0..4), any::<bool>(), any::<bool>()).prop_map(|(resources, syn, doc)| {
+            DescribeConfigsRequest { resources, include_synonyms: syn, include_documentation: doc }
+        })
+    }
+
+    fn canon_request(mut r: DescribeConfigsRequest, v: i16) -> DescribeConfigsRequest {
         if v < 1 {
             r.include_synonyms = false;
         }
@@ -332,7 +338,12 @@ mod tests {
         r
     }
 
-    fn for_version_resp(mut r: DescribeConfigsResponse, v: i16) -> DescribeConfigsResponse {
+    fn arb_response() -> impl Strategy<Value = DescribeConfigsResponse> {
+        (any::<i32>(), vec(result(), 0..3))
+            .prop_map(|(throttle_time_ms, results)| DescribeConfigsResponse { throttle_time_ms, results })
+    }
+
+    fn canon_response(mut r: DescribeConfigsResponse, v: i16) -> DescribeConfigsResponse {
         for c in r.results.iter_mut().flat_map(|r| r.configs.iter_mut()) {
             if v == 0 {
                 c.config_source = -1;
@@ -348,31 +359,7 @@ mod tests {
         r
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
-
-        #[test]
-        fn request_roundtrip(resources in vec(resource(), 0..4), syn: bool, doc: bool) {
-            let r = DescribeConfigsRequest { resources, include_synonyms: syn, include_documentation: doc };
-            for v in 0..=MAX {
-                roundtrip_and_truncations(&for_version_req(r.clone(), v), v);
-            }
-        }
-
-        #[test]
-        fn response_roundtrip(t: i32, results in vec(result(), 0..3)) {
-            let r = DescribeConfigsResponse { throttle_time_ms: t, results };
-            for v in 0..=MAX {
-                roundtrip_and_truncations(&for_version_resp(r.clone(), v), v);
-            }
-        }
-
-        #[test]
-        fn garbage(data in vec(any::<u8>(), 0..128), v in 0i16..=MAX) {
-            let _ = DescribeConfigsRequest::decode(&mut Bytes::from(data.clone()), v);
-            let _ = DescribeConfigsResponse::decode(&mut Bytes::from(data), v);
-        }
-    }
+    message_proptests!(0..=MAX, arb_request => canon_request, arb_response => canon_response, garbage: 128);
 
     #[test]
     fn v1_request_bytes() {

@@ -201,7 +201,7 @@ impl Request for DescribeGroupsRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::messages::admin_test_util::roundtrip_and_truncations;
+    use crate::protocol::messages::test_util::message_proptests;
     use proptest::collection::vec;
     use proptest::option;
     use proptest::prelude::*;
@@ -248,7 +248,25 @@ mod tests {
             )
     }
 
-    fn for_version_resp(mut r: DescribeGroupsResponse, v: i16) -> DescribeGroupsResponse {
+    fn arb_request() -> impl Strategy<Value = DescribeGroupsRequest> {
+        (vec("[a-z0-9._-]{0,12}", 0..5), any::<bool>()).prop_map(|(groups, include_authorized_operations)| {
+            DescribeGroupsRequest { groups, include_authorized_operations }
+        })
+    }
+
+    fn canon_request(mut r: DescribeGroupsRequest, v: i16) -> DescribeGroupsRequest {
+        if v < 3 {
+            r.include_authorized_operations = false;
+        }
+        r
+    }
+
+    fn arb_response() -> impl Strategy<Value = DescribeGroupsResponse> {
+        (any::<i32>(), vec(group(), 0..3))
+            .prop_map(|(throttle_time_ms, groups)| DescribeGroupsResponse { throttle_time_ms, groups })
+    }
+
+    fn canon_response(mut r: DescribeGroupsResponse, v: i16) -> DescribeGroupsResponse {
         if v < 1 {
             r.throttle_time_ms = 0;
         }
@@ -263,34 +281,7 @@ mod tests {
         r
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
-
-        #[test]
-        fn request_roundtrip(groups in vec("[a-z0-9._-]{0,12}", 0..5), ops: bool) {
-            for v in 0..=MAX {
-                let r = DescribeGroupsRequest {
-                    groups: groups.clone(),
-                    include_authorized_operations: ops && v >= 3,
-                };
-                roundtrip_and_truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn response_roundtrip(t: i32, groups in vec(group(), 0..3)) {
-            let r = DescribeGroupsResponse { throttle_time_ms: t, groups };
-            for v in 0..=MAX {
-                roundtrip_and_truncations(&for_version_resp(r.clone(), v), v);
-            }
-        }
-
-        #[test]
-        fn garbage(data in vec(any::<u8>(), 0..128), v in 0i16..=MAX) {
-            let _ = DescribeGroupsRequest::decode(&mut Bytes::from(data.clone()), v);
-            let _ = DescribeGroupsResponse::decode(&mut Bytes::from(data), v);
-        }
-    }
+    message_proptests!(0..=MAX, arb_request => canon_request, arb_response => canon_response, garbage: 128);
 
     #[test]
     fn v0_request_bytes() {

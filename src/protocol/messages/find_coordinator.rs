@@ -222,56 +222,63 @@ mod tests {
         )
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
+    fn arb_request() -> impl Strategy<Value = FindCoordinatorRequest> {
+        (string(), any::<i8>(), vec(string(), 4)).prop_map(|(key, key_type, coordinator_keys)| {
+            FindCoordinatorRequest { key, key_type, coordinator_keys }
+        })
+    }
 
-        #[test]
-        fn request_roundtrip(key in string(), kt: i8, keys in vec(string(), 4)) {
-            for v in 0..=MAX {
-                let r = if v >= 4 {
-                    FindCoordinatorRequest { key: String::new(), key_type: kt, coordinator_keys: keys.clone() }
-                } else {
-                    FindCoordinatorRequest { key: key.clone(), key_type: if v >= 1 { kt } else { 0 }, coordinator_keys: vec![] }
-                };
-                // An empty batch at v4 would be sent as `[key]`, i.e. `[""]`.
-                if v < 4 || !keys.is_empty() {
-                    roundtrip(&r, v);
-                }
-                truncations(&r, v);
+    fn canon_request(mut r: FindCoordinatorRequest, v: i16) -> FindCoordinatorRequest {
+        if v >= 4 {
+            r.key.clear();
+            // An empty batch is sent as `[key]`, i.e. `[""]`.
+            if r.coordinator_keys.is_empty() {
+                r.coordinator_keys.push(String::new());
+            }
+        } else {
+            r.coordinator_keys.clear();
+            if v < 1 {
+                r.key_type = 0;
             }
         }
+        r
+    }
 
-        #[test]
-        fn response_roundtrip(t: i32, e: i16, msg in opt_string(), node: i32, host in string(), port: i32,
-                              cs in vec(arb_coordinator(), 3)) {
-            for v in 0..=MAX {
-                let r = if v >= 4 {
-                    FindCoordinatorResponse { throttle_time_ms: t, coordinators: cs.clone(), ..Default::default() }
-                } else {
-                    FindCoordinatorResponse {
-                        throttle_time_ms: if v >= 1 { t } else { 0 },
-                        error_code: e,
-                        error_message: if v >= 1 { msg.clone() } else { None },
-                        node_id: node,
-                        host: host.clone(),
-                        port,
-                        coordinators: vec![],
-                    }
-                };
-                roundtrip(&r, v);
-                truncations(&r, v);
+    fn arb_response() -> impl Strategy<Value = FindCoordinatorResponse> {
+        (
+            (any::<i32>(), any::<i16>(), opt_string()),
+            (any::<i32>(), string(), any::<i32>()),
+            vec(arb_coordinator(), 3),
+        )
+            .prop_map(|((t, e, msg), (node, host, port), cs)| FindCoordinatorResponse {
+                throttle_time_ms: t,
+                error_code: e,
+                error_message: msg,
+                node_id: node,
+                host,
+                port,
+                coordinators: cs,
+            })
+    }
+
+    fn canon_response(r: FindCoordinatorResponse, v: i16) -> FindCoordinatorResponse {
+        if v >= 4 {
+            FindCoordinatorResponse {
+                throttle_time_ms: r.throttle_time_ms,
+                coordinators: r.coordinators,
+                ..Default::default()
             }
-        }
-
-        #[test]
-        fn garbage(data in proptest::collection::vec(any::<u8>(), 0..128)) {
-            let b = Bytes::from(data);
-            for v in 0..=MAX {
-                let _ = FindCoordinatorRequest::decode(&mut b.clone(), v);
-                let _ = FindCoordinatorResponse::decode(&mut b.clone(), v);
+        } else {
+            FindCoordinatorResponse {
+                throttle_time_ms: if v >= 1 { r.throttle_time_ms } else { 0 },
+                error_message: if v >= 1 { r.error_message } else { None },
+                coordinators: vec![],
+                ..r
             }
         }
     }
+
+    message_proptests!(0..=MAX, arb_request => canon_request, arb_response => canon_response, garbage: 128);
 
     #[test]
     fn both_shapes() {

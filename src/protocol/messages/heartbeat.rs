@@ -87,41 +87,35 @@ mod tests {
     use crate::protocol::messages::test_util::*;
     use proptest::prelude::*;
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
-
-        #[test]
-        fn request_roundtrip(g in string(), gen: i32, m in string(), gi in opt_string()) {
-            for v in 0..=MAX {
-                let r = HeartbeatRequest {
-                    group_id: g.clone(),
-                    generation_id: gen,
-                    member_id: m.clone(),
-                    group_instance_id: if v >= 3 { gi.clone() } else { None },
-                };
-                roundtrip(&r, v);
-                truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn response_roundtrip(t: i32, e: i16) {
-            for v in 0..=MAX {
-                let r = HeartbeatResponse { throttle_time_ms: if v >= 1 { t } else { 0 }, error_code: e };
-                roundtrip(&r, v);
-                truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn garbage(data in proptest::collection::vec(any::<u8>(), 0..64)) {
-            let b = Bytes::from(data);
-            for v in 0..=MAX {
-                let _ = HeartbeatRequest::decode(&mut b.clone(), v);
-                let _ = HeartbeatResponse::decode(&mut b.clone(), v);
-            }
-        }
+    fn arb_request() -> impl Strategy<Value = HeartbeatRequest> {
+        (string(), any::<i32>(), string(), opt_string()).prop_map(|(g, gen, m, gi)| HeartbeatRequest {
+            group_id: g,
+            generation_id: gen,
+            member_id: m,
+            group_instance_id: gi,
+        })
     }
+
+    fn canon_request(mut r: HeartbeatRequest, v: i16) -> HeartbeatRequest {
+        if v < 3 {
+            r.group_instance_id = None;
+        }
+        r
+    }
+
+    fn arb_response() -> impl Strategy<Value = HeartbeatResponse> {
+        (any::<i32>(), any::<i16>())
+            .prop_map(|(throttle_time_ms, error_code)| HeartbeatResponse { throttle_time_ms, error_code })
+    }
+
+    fn canon_response(mut r: HeartbeatResponse, v: i16) -> HeartbeatResponse {
+        if v < 1 {
+            r.throttle_time_ms = 0;
+        }
+        r
+    }
+
+    message_proptests!(0..=MAX, arb_request => canon_request, arb_response => canon_response, garbage: 64);
 
     #[test]
     fn bytes() {

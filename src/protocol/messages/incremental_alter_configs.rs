@@ -149,8 +149,8 @@ impl Request for IncrementalAlterConfigsRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::messages::admin_test_util::roundtrip_and_truncations;
     use crate::protocol::messages::alter_configs::tests::resource_response;
+    use crate::protocol::messages::test_util::message_proptests;
     use proptest::collection::vec;
     use proptest::option;
     use proptest::prelude::*;
@@ -171,31 +171,19 @@ mod tests {
             })
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
-
-        #[test]
-        fn request_roundtrip(resources in vec(resource(), 0..4), validate_only: bool) {
-            let r = IncrementalAlterConfigsRequest { resources, validate_only };
-            for v in 0..=MAX {
-                roundtrip_and_truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn response_roundtrip(t: i32, responses in vec(resource_response(), 0..4)) {
-            let r = IncrementalAlterConfigsResponse { throttle_time_ms: t, responses };
-            for v in 0..=MAX {
-                roundtrip_and_truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn garbage(data in vec(any::<u8>(), 0..128), v in 0i16..=MAX) {
-            let _ = IncrementalAlterConfigsRequest::decode(&mut Bytes::from(data.clone()), v);
-            let _ = IncrementalAlterConfigsResponse::decode(&mut Bytes::from(data), v);
-        }
+    fn arb_request() -> impl Strategy<Value = IncrementalAlterConfigsRequest> {
+        (vec(resource(), 0..4), any::<bool>()).prop_map(|(resources, validate_only)| {
+            IncrementalAlterConfigsRequest { resources, validate_only }
+        })
     }
+
+    fn arb_response() -> impl Strategy<Value = IncrementalAlterConfigsResponse> {
+        (any::<i32>(), vec(resource_response(), 0..4)).prop_map(|(throttle_time_ms, responses)| {
+            IncrementalAlterConfigsResponse { throttle_time_ms, responses }
+        })
+    }
+
+    message_proptests!(0..=MAX, arb_request, arb_response, garbage: 128);
 
     #[test]
     fn v0_request_bytes() {

@@ -99,42 +99,37 @@ mod tests {
     use crate::protocol::messages::test_util::*;
     use proptest::prelude::*;
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
-
-        #[test]
-        fn request_roundtrip(t in opt_string(), timeout: i32, pid: i64, epoch: i16) {
-            for v in 0..=MAX {
-                let (pid, epoch) = if v >= 3 { (pid, epoch) } else { (-1, -1) };
-                let r = InitProducerIdRequest {
-                    transactional_id: t.clone(),
-                    transaction_timeout_ms: timeout,
-                    producer_id: pid,
-                    producer_epoch: epoch,
-                };
-                roundtrip(&r, v);
-                truncations(&r, v);
+    fn arb_request() -> impl Strategy<Value = InitProducerIdRequest> {
+        (opt_string(), any::<i32>(), any::<i64>(), any::<i16>()).prop_map(|(t, timeout, pid, epoch)| {
+            InitProducerIdRequest {
+                transactional_id: t,
+                transaction_timeout_ms: timeout,
+                producer_id: pid,
+                producer_epoch: epoch,
             }
-        }
-
-        #[test]
-        fn response_roundtrip(t: i32, e: i16, pid: i64, epoch: i16) {
-            for v in 0..=MAX {
-                let r = InitProducerIdResponse { throttle_time_ms: t, error_code: e, producer_id: pid, producer_epoch: epoch };
-                roundtrip(&r, v);
-                truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn garbage(data in proptest::collection::vec(any::<u8>(), 0..64)) {
-            let b = Bytes::from(data);
-            for v in 0..=MAX {
-                let _ = InitProducerIdRequest::decode(&mut b.clone(), v);
-                let _ = InitProducerIdResponse::decode(&mut b.clone(), v);
-            }
-        }
+        })
     }
+
+    fn canon_request(mut r: InitProducerIdRequest, v: i16) -> InitProducerIdRequest {
+        if v < 3 {
+            r.producer_id = -1;
+            r.producer_epoch = -1;
+        }
+        r
+    }
+
+    fn arb_response() -> impl Strategy<Value = InitProducerIdResponse> {
+        (any::<i32>(), any::<i16>(), any::<i64>(), any::<i16>()).prop_map(|(t, e, pid, epoch)| {
+            InitProducerIdResponse {
+                throttle_time_ms: t,
+                error_code: e,
+                producer_id: pid,
+                producer_epoch: epoch,
+            }
+        })
+    }
+
+    message_proptests!(0..=MAX, arb_request => canon_request, arb_response, garbage: 64);
 
     #[test]
     fn request_bytes() {

@@ -157,56 +157,67 @@ mod tests {
     use crate::protocol::messages::test_util::*;
     use proptest::prelude::*;
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
-
-        #[test]
-        fn request_roundtrip(g in string(), m in string(), ms in vec((string(), opt_string(), opt_string()), 3)) {
-            for v in 0..=MAX {
-                let r = if v >= 3 {
-                    let members: Vec<_> = ms.iter().map(|(m, gi, r)| MemberIdentity {
-                        member_id: m.clone(),
-                        group_instance_id: gi.clone(),
-                        reason: if v >= 5 { r.clone() } else { None },
-                    }).collect();
-                    LeaveGroupRequest { group_id: g.clone(), member_id: String::new(), members }
-                } else {
-                    LeaveGroupRequest { group_id: g.clone(), member_id: m.clone(), members: vec![] }
-                };
-                // An empty batch is sent as `[{member_id}]`.
-                if v < 3 || !ms.is_empty() {
-                    roundtrip(&r, v);
-                }
-                truncations(&r, v);
+    fn arb_request() -> impl Strategy<Value = LeaveGroupRequest> {
+        (string(), string(), vec((string(), opt_string(), opt_string()), 3)).prop_map(|(g, m, ms)| {
+            LeaveGroupRequest {
+                group_id: g,
+                member_id: m,
+                members: ms
+                    .into_iter()
+                    .map(|(member_id, group_instance_id, reason)| MemberIdentity {
+                        member_id,
+                        group_instance_id,
+                        reason,
+                    })
+                    .collect(),
             }
-        }
-
-        #[test]
-        fn response_roundtrip(t: i32, e: i16, ms in vec((string(), opt_string(), any::<i16>()), 3)) {
-            for v in 0..=MAX {
-                let r = LeaveGroupResponse {
-                    throttle_time_ms: if v >= 1 { t } else { 0 },
-                    error_code: e,
-                    members: if v >= 3 {
-                        ms.iter().map(|(m, gi, e)| MemberResponse { member_id: m.clone(), group_instance_id: gi.clone(), error_code: *e }).collect()
-                    } else {
-                        vec![]
-                    },
-                };
-                roundtrip(&r, v);
-                truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn garbage(data in proptest::collection::vec(any::<u8>(), 0..128)) {
-            let b = Bytes::from(data);
-            for v in 0..=MAX {
-                let _ = LeaveGroupRequest::decode(&mut b.clone(), v);
-                let _ = LeaveGroupResponse::decode(&mut b.clone(), v);
-            }
-        }
+        })
     }
+
+    fn canon_request(mut r: LeaveGroupRequest, v: i16) -> LeaveGroupRequest {
+        if v >= 3 {
+            r.member_id.clear();
+            if v < 5 {
+                r.members.iter_mut().for_each(|m| m.reason = None);
+            }
+            // An empty batch is sent as `[{member_id}]`, i.e. `[{""}]`.
+            if r.members.is_empty() {
+                r.members.push(MemberIdentity::default());
+            }
+        } else {
+            r.members.clear();
+        }
+        r
+    }
+
+    fn arb_response() -> impl Strategy<Value = LeaveGroupResponse> {
+        (any::<i32>(), any::<i16>(), vec((string(), opt_string(), any::<i16>()), 3)).prop_map(|(t, e, ms)| {
+            LeaveGroupResponse {
+                throttle_time_ms: t,
+                error_code: e,
+                members: ms
+                    .into_iter()
+                    .map(|(member_id, group_instance_id, error_code)| MemberResponse {
+                        member_id,
+                        group_instance_id,
+                        error_code,
+                    })
+                    .collect(),
+            }
+        })
+    }
+
+    fn canon_response(mut r: LeaveGroupResponse, v: i16) -> LeaveGroupResponse {
+        if v < 1 {
+            r.throttle_time_ms = 0;
+        }
+        if v < 3 {
+            r.members.clear();
+        }
+        r
+    }
+
+    message_proptests!(0..=MAX, arb_request => canon_request, arb_response => canon_response, garbage: 128);
 
     #[test]
     fn both_shapes() {

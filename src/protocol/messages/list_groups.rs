@@ -153,11 +153,46 @@ impl Request for ListGroupsRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::messages::admin_test_util::roundtrip_and_truncations;
+    use crate::protocol::messages::test_util::message_proptests;
     use proptest::collection::vec;
     use proptest::prelude::*;
 
-    fn for_version_resp(mut r: ListGroupsResponse, v: i16) -> ListGroupsResponse {
+    fn arb_request() -> impl Strategy<Value = ListGroupsRequest> {
+        (vec("[A-Za-z]{0,12}", 0..4), vec("[a-z]{0,8}", 0..3))
+            .prop_map(|(states_filter, types_filter)| ListGroupsRequest { states_filter, types_filter })
+    }
+
+    fn canon_request(mut r: ListGroupsRequest, v: i16) -> ListGroupsRequest {
+        if v < 4 {
+            r.states_filter.clear();
+        }
+        if v < 5 {
+            r.types_filter.clear();
+        }
+        r
+    }
+
+    fn arb_response() -> impl Strategy<Value = ListGroupsResponse> {
+        (
+            any::<i32>(),
+            any::<i16>(),
+            vec(("[a-z0-9._-]{0,12}", "[a-z]{0,8}", "[A-Za-z]{0,12}", "[a-z]{0,8}"), 0..5),
+        )
+            .prop_map(|(throttle_time_ms, error_code, groups)| {
+                let groups = groups
+                    .into_iter()
+                    .map(|(group_id, protocol_type, group_state, group_type)| ListedGroup {
+                        group_id,
+                        protocol_type,
+                        group_state,
+                        group_type,
+                    })
+                    .collect();
+                ListGroupsResponse { throttle_time_ms, error_code, groups }
+            })
+    }
+
+    fn canon_response(mut r: ListGroupsResponse, v: i16) -> ListGroupsResponse {
         if v < 1 {
             r.throttle_time_ms = 0;
         }
@@ -172,47 +207,7 @@ mod tests {
         r
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
-
-        #[test]
-        fn request_roundtrip(states in vec("[A-Za-z]{0,12}", 0..4), types in vec("[a-z]{0,8}", 0..3)) {
-            for v in 0..=MAX {
-                let r = ListGroupsRequest {
-                    states_filter: if v >= 4 { states.clone() } else { vec![] },
-                    types_filter: if v >= 5 { types.clone() } else { vec![] },
-                };
-                roundtrip_and_truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn response_roundtrip(
-            t: i32,
-            e: i16,
-            groups in vec(("[a-z0-9._-]{0,12}", "[a-z]{0,8}", "[A-Za-z]{0,12}", "[a-z]{0,8}"), 0..5),
-        ) {
-            let groups = groups
-                .into_iter()
-                .map(|(group_id, protocol_type, group_state, group_type)| ListedGroup {
-                    group_id,
-                    protocol_type,
-                    group_state,
-                    group_type,
-                })
-                .collect();
-            let r = ListGroupsResponse { throttle_time_ms: t, error_code: e, groups };
-            for v in 0..=MAX {
-                roundtrip_and_truncations(&for_version_resp(r.clone(), v), v);
-            }
-        }
-
-        #[test]
-        fn garbage(data in vec(any::<u8>(), 0..128), v in 0i16..=MAX) {
-            let _ = ListGroupsRequest::decode(&mut Bytes::from(data.clone()), v);
-            let _ = ListGroupsResponse::decode(&mut Bytes::from(data), v);
-        }
-    }
+    message_proptests!(0..=MAX, arb_request => canon_request, arb_response => canon_response, garbage: 128);
 
     #[test]
     fn request_bytes() {

@@ -249,36 +249,7 @@ mod tests {
         r
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
-
-        #[test]
-        fn request_roundtrip(r in arb_request()) {
-            for v in MIN..=MAX {
-                let r = canon_request(r.clone(), v);
-                roundtrip(&r, v);
-                truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn response_roundtrip(r in arb_response()) {
-            for v in MIN..=MAX {
-                let r = canon_response(r.clone(), v);
-                roundtrip(&r, v);
-                truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn garbage(data in proptest::collection::vec(any::<u8>(), 0..128)) {
-            let b = Bytes::from(data);
-            for v in MIN..=MAX {
-                let _ = ListOffsetsRequest::decode(&mut b.clone(), v);
-                let _ = ListOffsetsResponse::decode(&mut b.clone(), v);
-            }
-        }
-    }
+    message_proptests!(MIN..=MAX, arb_request => canon_request, arb_response => canon_response, garbage: 128);
 
     #[test]
     fn v1_request_bytes() {

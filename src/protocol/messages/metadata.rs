@@ -455,36 +455,7 @@ mod tests {
         r
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
-
-        #[test]
-        fn request_roundtrip(r in arb_request()) {
-            for v in 0..=12 {
-                let r = canon_request(r.clone(), v);
-                roundtrip(&r, v);
-                truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn response_roundtrip(r in arb_response()) {
-            for v in 0..=12 {
-                let r = canon_response(r.clone(), v);
-                roundtrip(&r, v);
-                truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn garbage(data in proptest::collection::vec(any::<u8>(), 0..256)) {
-            let b = Bytes::from(data);
-            for v in 0..=12 {
-                let _ = MetadataRequest::decode(&mut b.clone(), v);
-                let _ = MetadataResponse::decode(&mut b.clone(), v);
-            }
-        }
-    }
+    message_proptests!(0..=12, arb_request => canon_request, arb_response => canon_response, garbage: 256);
 
     #[test]
     fn v1_request_bytes() {

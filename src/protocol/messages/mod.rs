@@ -104,6 +104,106 @@ pub(crate) mod test_util {
         }
     }
 
+    /// For each version `v` in `versions`: `canon(msg, v)` (`msg` with the fields `v` does not carry
+    /// set to what decoding gives back) must [`roundtrip`] at `v`, and its [`truncations`] must fail.
+    pub fn roundtrip_versions<M: Message + Clone + PartialEq + std::fmt::Debug>(
+        msg: &M,
+        versions: impl IntoIterator<Item = i16>,
+        canon: impl Fn(M, i16) -> M,
+    ) {
+        for v in versions {
+            let m = canon(msg.clone(), v);
+            roundtrip(&m, v);
+            truncations(&m, v);
+        }
+    }
+
+    /// Decodes `data` at each version in `versions` as the message type `_strategy` generates,
+    /// ignoring the result: garbage may fail to decode, but must not panic.
+    pub fn decode_garbage<S: Strategy>(_strategy: &S, data: &Bytes, versions: impl IntoIterator<Item = i16>)
+    where
+        S::Value: Message,
+    {
+        for v in versions {
+            let _ = S::Value::decode(&mut data.clone(), v);
+        }
+    }
+
+    /// The canonicalisation of a message whose every field is carried by every version.
+    pub fn unchanged<M>(msg: M, _version: i16) -> M {
+        msg
+    }
+
+    /// Generates a message module's three standard property tests (32 cases each, unless
+    /// `cases: n` follows), from the module's version range, its request and response strategy
+    /// functions, each with an optional `=> canonicalisation` (see [`roundtrip_versions`]; none
+    /// when every version carries every field), and the bound on the garbage length:
+    ///
+    /// - `request_roundtrip`: a generated request, canonicalised for each version in the range,
+    ///   round-trips at that version and no strict prefix of its encoding decodes
+    ///   ([`roundtrip_versions`]);
+    /// - `response_roundtrip`: the same for a generated response;
+    /// - `garbage`: fewer than `garbage` random bytes make neither decoder panic, at any version in
+    ///   the range ([`decode_garbage`]).
+    ///
+    /// The message types are the strategies' value types.
+    ///
+    /// ```ignore
+    /// message_proptests!(MIN..=MAX, arb_request => canon_request, arb_response, garbage: 256);
+    /// ```
+    macro_rules! message_proptests {
+        (
+            $versions:expr,
+            $arb_req:expr $(=> $canon_req:expr)?,
+            $arb_resp:expr $(=> $canon_resp:expr)?,
+            garbage: $garbage:expr
+            $(, cases: $cases:expr)? $(,)?
+        ) => {
+            ::proptest::proptest! {
+                #![proptest_config(::proptest::prelude::ProptestConfig::with_cases(
+                    $crate::protocol::messages::test_util::message_proptests!(@cases $($cases)?)
+                ))]
+
+                #[test]
+                fn request_roundtrip(m in ($arb_req)()) {
+                    use $crate::protocol::messages::test_util::{message_proptests, roundtrip_versions};
+                    roundtrip_versions(&m, $versions, message_proptests!(@canon $($canon_req)?));
+                }
+
+                #[test]
+                fn response_roundtrip(m in ($arb_resp)()) {
+                    use $crate::protocol::messages::test_util::{message_proptests, roundtrip_versions};
+                    roundtrip_versions(&m, $versions, message_proptests!(@canon $($canon_resp)?));
+                }
+
+                #[test]
+                fn garbage(
+                    data in ::proptest::collection::vec(::proptest::prelude::any::<u8>(), 0..$garbage)
+                ) {
+                    use $crate::protocol::messages::test_util::decode_garbage;
+                    let data = ::bytes::Bytes::from(data);
+                    decode_garbage(&($arb_req)(), &data, $versions);
+                    decode_garbage(&($arb_resp)(), &data, $versions);
+                }
+            }
+        };
+        // The case count, 32 unless given.
+        (@cases) => {
+            32
+        };
+        (@cases $cases:expr) => {
+            $cases
+        };
+        // The canonicalisation, none unless given.
+        (@canon) => {
+            $crate::protocol::messages::test_util::unchanged
+        };
+        (@canon $canon:expr) => {
+            $canon
+        };
+    }
+    pub(crate) use message_proptests;
+
     /// Encodes `msg` at `version` and returns the bytes.
     pub fn encoded<M: Message>(msg: &M, version: i16) -> Vec<u8> {
         let mut b = BytesMut::new();
@@ -135,8 +235,6 @@ pub(crate) mod test_util {
 // Admin APIs
 #[cfg(test)]
 mod admin_golden_tests;
-#[cfg(test)]
-mod admin_test_util;
 pub mod alter_configs;
 pub mod create_partitions;
 pub mod create_topics;

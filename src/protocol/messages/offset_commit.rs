@@ -244,39 +244,14 @@ mod tests {
             .prop_map(|(throttle_time_ms, topics)| OffsetCommitResponse { throttle_time_ms, topics })
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
-
-        #[test]
-        fn request_roundtrip(r in arb_request()) {
-            for v in MIN..=MAX {
-                let r = canon_request(r.clone(), v);
-                roundtrip(&r, v);
-                truncations(&r, v);
-            }
+    fn canon_response(mut r: OffsetCommitResponse, v: i16) -> OffsetCommitResponse {
+        if v < 3 {
+            r.throttle_time_ms = 0;
         }
-
-        #[test]
-        fn response_roundtrip(r in arb_response()) {
-            for v in MIN..=MAX {
-                let mut r = r.clone();
-                if v < 3 {
-                    r.throttle_time_ms = 0;
-                }
-                roundtrip(&r, v);
-                truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn garbage(data in proptest::collection::vec(any::<u8>(), 0..128)) {
-            let b = Bytes::from(data);
-            for v in MIN..=MAX {
-                let _ = OffsetCommitRequest::decode(&mut b.clone(), v);
-                let _ = OffsetCommitResponse::decode(&mut b.clone(), v);
-            }
-        }
+        r
     }
+
+    message_proptests!(MIN..=MAX, arb_request => canon_request, arb_response => canon_response, garbage: 128);
 
     #[test]
     fn v2_request_bytes() {

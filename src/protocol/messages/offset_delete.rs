@@ -127,59 +127,49 @@ impl Request for OffsetDeleteRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::messages::admin_test_util::roundtrip_and_truncations;
+    use crate::protocol::messages::test_util::message_proptests;
     use proptest::collection::vec;
     use proptest::prelude::*;
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
-
-        #[test]
-        fn request_roundtrip(
-            group_id in "[a-z0-9._-]{0,12}",
-            topics in vec(("[a-z._-]{0,12}", vec(any::<i32>(), 0..4)), 0..4),
-        ) {
-            let topics = topics
-                .into_iter()
-                .map(|(name, p)| OffsetDeleteRequestTopic {
-                    name,
-                    partitions: p
-                        .into_iter()
-                        .map(|partition_index| OffsetDeleteRequestPartition { partition_index })
-                        .collect(),
-                })
-                .collect();
-            roundtrip_and_truncations(&OffsetDeleteRequest { group_id, topics }, 0);
-        }
-
-        #[test]
-        fn response_roundtrip(
-            e: i16,
-            t: i32,
-            topics in vec(("[a-z._-]{0,12}", vec((any::<i32>(), any::<i16>()), 0..4)), 0..4),
-        ) {
-            let topics = topics
-                .into_iter()
-                .map(|(name, p)| OffsetDeleteResponseTopic {
-                    name,
-                    partitions: p
-                        .into_iter()
-                        .map(|(partition_index, error_code)| OffsetDeleteResponsePartition {
-                            partition_index,
-                            error_code,
-                        })
-                        .collect(),
-                })
-                .collect();
-            roundtrip_and_truncations(&OffsetDeleteResponse { error_code: e, throttle_time_ms: t, topics }, 0);
-        }
-
-        #[test]
-        fn garbage(data in vec(any::<u8>(), 0..128)) {
-            let _ = OffsetDeleteRequest::decode(&mut Bytes::from(data.clone()), 0);
-            let _ = OffsetDeleteResponse::decode(&mut Bytes::from(data), 0);
-        }
+    fn arb_request() -> impl Strategy<Value = OffsetDeleteRequest> {
+        ("[a-z0-9._-]{0,12}", vec(("[a-z._-]{0,12}", vec(any::<i32>(), 0..4)), 0..4)).prop_map(
+            |(group_id, topics)| {
+                let topics = topics
+                    .into_iter()
+                    .map(|(name, p)| OffsetDeleteRequestTopic {
+                        name,
+                        partitions: p
+                            .into_iter()
+                            .map(|partition_index| OffsetDeleteRequestPartition { partition_index })
+                            .collect(),
+                    })
+                    .collect();
+                OffsetDeleteRequest { group_id, topics }
+            },
+        )
     }
+
+    fn arb_response() -> impl Strategy<Value = OffsetDeleteResponse> {
+        (any::<i16>(), any::<i32>(), vec(("[a-z._-]{0,12}", vec((any::<i32>(), any::<i16>()), 0..4)), 0..4))
+            .prop_map(|(error_code, throttle_time_ms, topics)| {
+                let topics = topics
+                    .into_iter()
+                    .map(|(name, p)| OffsetDeleteResponseTopic {
+                        name,
+                        partitions: p
+                            .into_iter()
+                            .map(|(partition_index, error_code)| OffsetDeleteResponsePartition {
+                                partition_index,
+                                error_code,
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                OffsetDeleteResponse { error_code, throttle_time_ms, topics }
+            })
+    }
+
+    message_proptests!(0..=MAX, arb_request, arb_response, garbage: 128);
 
     #[test]
     fn v0_request_bytes() {

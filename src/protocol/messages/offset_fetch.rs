@@ -182,6 +182,30 @@ mod tests {
     use crate::protocol::messages::test_util::*;
     use proptest::prelude::*;
 
+    fn arb_request() -> impl Strategy<Value = OffsetFetchRequest> {
+        (string(), proptest::option::of(vec((string(), vec(any::<i32>(), 4)), 3)), any::<bool>()).prop_map(
+            |(g, ts, rs)| OffsetFetchRequest {
+                group_id: g,
+                topics: ts.map(|ts| {
+                    ts.into_iter()
+                        .map(|(name, partition_indexes)| OffsetFetchRequestTopic { name, partition_indexes })
+                        .collect()
+                }),
+                require_stable: rs,
+            },
+        )
+    }
+
+    fn canon_request(mut r: OffsetFetchRequest, v: i16) -> OffsetFetchRequest {
+        if v < 2 {
+            r.topics.get_or_insert_with(Vec::new);
+        }
+        if v < 7 {
+            r.require_stable = false;
+        }
+        r
+    }
+
     fn arb_response() -> impl Strategy<Value = OffsetFetchResponse> {
         let part = (any::<i32>(), any::<i64>(), any::<i32>(), opt_string(), any::<i16>()).prop_map(
             |(partition_index, committed_offset, committed_leader_epoch, metadata, error_code)| {
@@ -216,41 +240,7 @@ mod tests {
         r
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
-
-        #[test]
-        fn request_roundtrip(g in string(), ts in proptest::option::of(vec((string(), vec(any::<i32>(), 4)), 3)), rs: bool) {
-            for v in MIN..=MAX {
-                let topics = ts.clone().map(|ts| ts.into_iter().map(|(name, partition_indexes)| OffsetFetchRequestTopic { name, partition_indexes }).collect());
-                let r = OffsetFetchRequest {
-                    group_id: g.clone(),
-                    topics: if v < 2 { Some(topics.unwrap_or_default()) } else { topics },
-                    require_stable: v >= 7 && rs,
-                };
-                roundtrip(&r, v);
-                truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn response_roundtrip(r in arb_response()) {
-            for v in MIN..=MAX {
-                let r = canon_response(r.clone(), v);
-                roundtrip(&r, v);
-                truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn garbage(data in proptest::collection::vec(any::<u8>(), 0..128)) {
-            let b = Bytes::from(data);
-            for v in MIN..=MAX {
-                let _ = OffsetFetchRequest::decode(&mut b.clone(), v);
-                let _ = OffsetFetchResponse::decode(&mut b.clone(), v);
-            }
-        }
-    }
+    message_proptests!(MIN..=MAX, arb_request => canon_request, arb_response => canon_response, garbage: 128);
 
     #[test]
     fn request_bytes() {

@@ -268,35 +268,7 @@ mod tests {
         r
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
-
-        #[test]
-        fn request_roundtrip(r in arb_request()) {
-            for v in MIN..=MAX {
-                roundtrip(&r, v);
-                truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn response_roundtrip(r in arb_response()) {
-            for v in MIN..=MAX {
-                let r = canon_response(r.clone(), v);
-                roundtrip(&r, v);
-                truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn garbage(data in proptest::collection::vec(any::<u8>(), 0..256)) {
-            let b = Bytes::from(data);
-            for v in MIN..=MAX {
-                let _ = ProduceRequest::decode(&mut b.clone(), v);
-                let _ = ProduceResponse::decode(&mut b.clone(), v);
-            }
-        }
-    }
+    message_proptests!(MIN..=MAX, arb_request, arb_response => canon_response, garbage: 256);
 
     #[test]
     fn request_bytes_and_zero_copy() {

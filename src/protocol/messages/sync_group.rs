@@ -152,51 +152,61 @@ mod tests {
         vec(any::<u8>(), 24).prop_map(Bytes::from)
     }
 
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
-
-        #[test]
-        fn request_roundtrip(g in string(), gen: i32, m in string(), gi in opt_string(), pt in opt_string(),
-                             pn in opt_string(), a in vec((string(), bytes()), 3)) {
-            for v in 0..=MAX {
-                let r = SyncGroupRequest {
-                    group_id: g.clone(),
-                    generation_id: gen,
-                    member_id: m.clone(),
-                    group_instance_id: if v >= 3 { gi.clone() } else { None },
-                    protocol_type: if v >= 5 { pt.clone() } else { None },
-                    protocol_name: if v >= 5 { pn.clone() } else { None },
-                    assignments: a.iter().map(|(m, b)| SyncGroupRequestAssignment { member_id: m.clone(), assignment: b.clone() }).collect(),
-                };
-                roundtrip(&r, v);
-                truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn response_roundtrip(t: i32, e: i16, pt in opt_string(), pn in opt_string(), a in bytes()) {
-            for v in 0..=MAX {
-                let r = SyncGroupResponse {
-                    throttle_time_ms: if v >= 1 { t } else { 0 },
-                    error_code: e,
-                    protocol_type: if v >= 5 { pt.clone() } else { None },
-                    protocol_name: if v >= 5 { pn.clone() } else { None },
-                    assignment: a.clone(),
-                };
-                roundtrip(&r, v);
-                truncations(&r, v);
-            }
-        }
-
-        #[test]
-        fn garbage(data in proptest::collection::vec(any::<u8>(), 0..128)) {
-            let b = Bytes::from(data);
-            for v in 0..=MAX {
-                let _ = SyncGroupRequest::decode(&mut b.clone(), v);
-                let _ = SyncGroupResponse::decode(&mut b.clone(), v);
-            }
-        }
+    fn arb_request() -> impl Strategy<Value = SyncGroupRequest> {
+        (
+            (string(), any::<i32>(), string(), opt_string()),
+            (opt_string(), opt_string()),
+            vec((string(), bytes()), 3),
+        )
+            .prop_map(|((g, gen, m, gi), (pt, pn), a)| SyncGroupRequest {
+                group_id: g,
+                generation_id: gen,
+                member_id: m,
+                group_instance_id: gi,
+                protocol_type: pt,
+                protocol_name: pn,
+                assignments: a
+                    .into_iter()
+                    .map(|(member_id, assignment)| SyncGroupRequestAssignment { member_id, assignment })
+                    .collect(),
+            })
     }
+
+    fn canon_request(mut r: SyncGroupRequest, v: i16) -> SyncGroupRequest {
+        if v < 3 {
+            r.group_instance_id = None;
+        }
+        if v < 5 {
+            r.protocol_type = None;
+            r.protocol_name = None;
+        }
+        r
+    }
+
+    fn arb_response() -> impl Strategy<Value = SyncGroupResponse> {
+        (any::<i32>(), any::<i16>(), opt_string(), opt_string(), bytes()).prop_map(|(t, e, pt, pn, a)| {
+            SyncGroupResponse {
+                throttle_time_ms: t,
+                error_code: e,
+                protocol_type: pt,
+                protocol_name: pn,
+                assignment: a,
+            }
+        })
+    }
+
+    fn canon_response(mut r: SyncGroupResponse, v: i16) -> SyncGroupResponse {
+        if v < 1 {
+            r.throttle_time_ms = 0;
+        }
+        if v < 5 {
+            r.protocol_type = None;
+            r.protocol_name = None;
+        }
+        r
+    }
+
+    message_proptests!(0..=MAX, arb_request => canon_request, arb_response => canon_response, garbage: 128);
 
     #[test]
     fn request_and_response_bytes() {
