@@ -279,6 +279,26 @@ def broker_ceiling(broker: Broker, quick: bool) -> dict[str, Any]:
 
 
 # ---------------------------------------------------------------------------------------------
+# asyncio's own floor for the aio-produce scenario
+
+
+def asyncio_floor() -> dict[str, Any]:
+    """bench/asyncio_floor.py in our venv's interpreter: the aio-produce loop against a no-op
+    producer returning resolved asyncio futures (best of 3 runs)."""
+    n = next(s.spec(False)['records'] for s in SCENARIOS if s.name == 'aio-produce-100B')
+    runs = []
+    for _ in range(3):
+        run = subprocess.run([str(venv_python(OURS)), str(BENCH / 'asyncio_floor.py'), str(n)], capture_output=True,
+                             text=True, timeout=300, check=False)
+        if run.returncode != 0:
+            return {'status': 'error', 'reason': run.stderr[-2000:]}
+        runs.append(json.loads(run.stdout.strip().splitlines()[-1]))
+    best = max(runs, key=lambda r: r['records_per_s'])
+    log(f"asyncio floor (no-op producer, gathered futures): {best['records_per_s']:,.0f} records/s")
+    return {'status': 'ok', **best}
+
+
+# ---------------------------------------------------------------------------------------------
 # the Rust core alone: what a Python client could reach through this broker on this machine
 
 
@@ -493,6 +513,15 @@ def write_markdown(path: Path, report: dict[str, Any]) -> None:
                  'only a lower bound.'),
                 '',
             ]
+    floor = report.get('asyncio_floor', {})
+    if floor.get('status') == 'ok':
+        lines += [
+            (f"**asyncio floor of `aio-produce-100B` (`bench/asyncio_floor.py`):** the same loop against a no-op "
+             f"producer whose `send()` returns an already-resolved `asyncio.Future`: "
+             f"{_fmt(floor['records_per_s'])} records/s ({_fmt(floor['cpu_us_per_record'], 2)} µs CPU/record, best "
+             'of 3). A client handing out `asyncio.Future`s cannot beat it on this interpreter and machine.'),
+            '',
+        ]
     core = report.get('core_ceiling', {})
     if core.get('status') == 'ok':
         lines += [
@@ -691,6 +720,7 @@ def main(argv: list[str] | None = None) -> int:
             report['broker_ceiling'] = broker_ceiling(broker, quick)
             if not quick:
                 report['core_ceiling'] = core_ceiling(broker, consume_n)
+                report['asyncio_floor'] = asyncio_floor()
         for rnd in range(1, rounds + 1):
             shared = None
             if any(s.consumes_shared_topic for s in scenarios):
