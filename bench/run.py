@@ -137,7 +137,8 @@ class Broker:
         if self.external:
             return
         TMP.mkdir(parents=True, exist_ok=True)
-        self._log = open(TMP / 'broker.log', 'wb')  # noqa: SIM115 - lives as long as the broker
+        self._log_path = TMP / f"broker-{self.bootstrap.split(':')[-1]}.log"
+        self._log = open(self._log_path, 'wb')  # noqa: SIM115 - lives as long as the broker
         self.proc = subprocess.Popen(
             [self.bin, 'broker', '--listener-url', self.url, '--advertised-listener-url', self.url,
              '--storage-engine', 'memory://tansu/'],
@@ -147,7 +148,7 @@ class Broker:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f'tansu exited with {self.proc.returncode}; see {TMP / "broker.log"}')
+                raise RuntimeError(f'tansu exited with {self.proc.returncode}; see {self._log_path}')
             try:
                 with socket.create_connection((host, int(port)), timeout=0.5):
                     return
@@ -744,19 +745,25 @@ def main(argv: list[str] | None = None) -> int:
                     spec = sc.spec(quick)
                     if sc.kind == 'latency' and args.latency_seconds and not quick:
                         spec['seconds'] = args.latency_seconds
-                    spec.update(kind=sc.kind, bootstrap=broker.bootstrap)
+                    # Latency runs get a fresh local broker: Tansu's fetch cost grows with what it
+                    # holds (bench/README.md), so each client starts from the same empty broker.
+                    run_broker = broker
+                    if sc.kind == 'latency' and not broker.external:
+                        run_broker = Broker()
+                        run_broker.start()
+                    spec.update(kind=sc.kind, bootstrap=run_broker.bootstrap)
                     tag = f'r{rnd}-{sc.name}-{client}'
                     own_topic = not sc.consumes_shared_topic
                     if own_topic:
                         spec['topic'] = f'bench-{sc.name}-{client}-r{rnd}-{uuid.uuid4().hex[:6]}'
-                        broker.create_topic(spec['topic'], 1 if sc.kind == 'latency' else PARTITIONS)
+                        run_broker.create_topic(spec['topic'], 1 if sc.kind == 'latency' else PARTITIONS)
                     else:
                         spec.update(topic=shared, records=consume_n, value_size=100)
                     try:
                         result = run_client(client, spec, timeout, tag)
                         if result['status'] == 'ok':
                             if sc.kind in ('produce', 'aio_produce'):
-                                ver = run_client('confluent-kafka', {'kind': 'verify', 'bootstrap': broker.bootstrap,
+                                ver = run_client('confluent-kafka', {'kind': 'verify', 'bootstrap': run_broker.bootstrap,
                                                                      'topic': spec['topic'], 'expect': spec['records']},
                                                  timeout, tag + '-verify')
                                 check_consumed(ver, spec['records'], spec['value_size'] + spec.get('key_size', 0))
@@ -771,7 +778,9 @@ def main(argv: list[str] | None = None) -> int:
                                 check_consumed(result, consume_n, 100)
                     finally:
                         if own_topic:
-                            broker.delete_topic(spec['topic'])
+                            run_broker.delete_topic(spec['topic'])
+                        if run_broker is not broker:
+                            run_broker.stop()
                     run = {'round': rnd, 'scenario': sc.name, 'client': client, 'spec': spec, 'result': result,
                            'metrics': metrics(result)}
                     runs.append(run)
