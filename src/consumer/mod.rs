@@ -1,6 +1,9 @@
 //! The consumer: subscription state, background fetching and group membership.
 //!
+//! - `config`: [`ConsumerConfig`] and the results of calls ([`PollError`], [`GroupStep`]);
 //! - [`subscription`]: assigned partitions, positions, pauses, pending resets, prefetch buffers;
+//! - `join`: a group join running on the runtime, its result kept for the next poll;
+//! - `fetch_loop`: the background task that resolves positions and keeps fetches in flight;
 //! - [`fetcher`]: decoding Fetch responses (control batches, aborted transactions);
 //! - [`offsets`]: ListOffsets (beginning/end offsets, offsets_for_times, resets).
 //!
@@ -14,13 +17,16 @@
 //! runs on the application's thread. The join itself runs on the runtime and survives poll
 //! timeouts; the heartbeat runs on the runtime independently of poll().
 
+mod config;
+mod fetch_loop;
 pub mod fetcher;
+mod join;
 pub mod offsets;
 pub mod subscription;
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, Weak};
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use parking_lot::{Condvar, Mutex};
@@ -28,83 +34,15 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
 use crate::error::{Error, Result};
-use crate::group::{CommitOffset, Committed, Coordinator, GroupConfig, JoinResult};
+use crate::group::{CommitOffset, Committed, Coordinator};
 use crate::network::runtime::runtime;
-use crate::network::{Client, ClientConfig};
-use crate::protocol::error_code as ec;
-use crate::protocol::messages::{FetchPartition, FetchRequest, FetchTopic};
+use crate::network::Client;
+pub use config::{ConsumerConfig, GroupStep, PollError};
+use join::{JoinOutcome, JoinSlot};
 pub use offsets::OffsetAnswer;
 pub use subscription::{
     Drained, OffsetReset, PartitionError, SubscriptionState, SubscriptionType, TopicPartition,
 };
-
-/// Consumer settings (kafka-python names in the comments).
-#[derive(Debug, Clone)]
-pub struct ConsumerConfig {
-    pub client: ClientConfig,
-    /// group_id and the membership settings; `None` without group_id.
-    pub group: Option<GroupConfig>,
-    pub enable_auto_commit: bool,
-    pub auto_commit_interval: Duration,
-    /// auto_offset_reset ('none' is `None`).
-    pub auto_offset_reset: Option<OffsetReset>,
-    pub fetch_min_bytes: i32,
-    pub fetch_max_wait: Duration,
-    pub fetch_max_bytes: i32,
-    pub max_partition_fetch_bytes: i32,
-    pub check_crcs: bool,
-    /// 0 read_uncommitted, 1 read_committed.
-    pub isolation_level: i8,
-    /// default_api_timeout_ms: bound of blocking calls without their own timeout.
-    pub default_api_timeout: Duration,
-}
-
-impl Default for ConsumerConfig {
-    fn default() -> Self {
-        Self {
-            client: ClientConfig::default(),
-            group: None,
-            enable_auto_commit: true,
-            auto_commit_interval: Duration::from_millis(5000),
-            auto_offset_reset: Some(OffsetReset::Latest),
-            fetch_min_bytes: 1,
-            fetch_max_wait: Duration::from_millis(500),
-            fetch_max_bytes: 52_428_800,
-            max_partition_fetch_bytes: 1_048_576,
-            check_crcs: true,
-            isolation_level: 0,
-            default_api_timeout: Duration::from_millis(60_000),
-        }
-    }
-}
-
-/// What poll() reports instead of records.
-#[derive(Debug, Clone)]
-pub enum PollError {
-    Core(Error),
-    Partition(TopicPartition, PartitionError),
-    /// The partition is not assigned to this consumer.
-    NotAssigned(TopicPartition),
-}
-
-impl From<Error> for PollError {
-    fn from(e: Error) -> Self {
-        PollError::Core(e)
-    }
-}
-
-/// The outcome of one [`Consumer::group_step`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum GroupStep {
-    /// Nothing to do: the assignment is current.
-    Stable,
-    /// A join is in progress; call again.
-    Pending,
-    /// Call `on_partitions_revoked` with these, then call again.
-    Revoke(Vec<TopicPartition>),
-    /// The group assigned these; call `on_partitions_assigned`.
-    Assigned(Vec<TopicPartition>),
-}
 
 #[derive(Default)]
 struct Metrics {
@@ -140,94 +78,6 @@ impl Shared {
     fn notify_ready(&self) {
         self.ready.notify_all();
         self.ready_async.notify_waiters();
-    }
-}
-
-/// How a join task ended.
-enum JoinOutcome {
-    Done(Result<JoinResult>),
-    /// The task was aborted or panicked before producing a result.
-    Lost,
-}
-
-/// A join running on the runtime. Its result lands here (not in a `JoinHandle` that a cancelled
-/// await could drop), and `done` wakes whoever waits for it, sync or async.
-struct JoinSlot {
-    outcome: Mutex<Option<JoinOutcome>>,
-    done: Notify,
-    task: Mutex<Option<JoinHandle<()>>>,
-}
-
-/// Records `Lost` if the join task ends without a result (aborted or panicked).
-struct FinishOnDrop(Arc<JoinSlot>);
-
-impl Drop for FinishOnDrop {
-    fn drop(&mut self) {
-        self.0.finish(JoinOutcome::Lost);
-    }
-}
-
-impl JoinSlot {
-    /// Spawns `c.join(topics)` after `after` (a leave still in flight) has finished.
-    fn start(
-        c: Arc<Coordinator>,
-        topics: Vec<String>,
-        deadline: Instant,
-        after: Option<JoinHandle<()>>,
-        shared: Weak<Shared>,
-    ) -> Arc<JoinSlot> {
-        let slot =
-            Arc::new(JoinSlot { outcome: Mutex::new(None), done: Notify::new(), task: Mutex::new(None) });
-        let guard = FinishOnDrop(slot.clone());
-        let handle = runtime().spawn(async move {
-            if let Some(leave) = after {
-                let _ = leave.await;
-            }
-            let r = c.join(topics, deadline).await;
-            guard.0.finish(JoinOutcome::Done(r));
-            if let Some(s) = shared.upgrade() {
-                s.wake_all();
-            }
-        });
-        *slot.task.lock() = Some(handle);
-        slot
-    }
-
-    /// Stores the first outcome and wakes the waiters.
-    fn finish(&self, outcome: JoinOutcome) {
-        let mut o = self.outcome.lock();
-        if o.is_none() {
-            *o = Some(outcome);
-        }
-        drop(o);
-        self.done.notify_waiters();
-    }
-
-    fn is_done(&self) -> bool {
-        self.outcome.lock().is_some()
-    }
-
-    /// Waits until the join has finished (cancel-safe: consumes nothing).
-    async fn wait(&self) {
-        loop {
-            let notified = self.done.notified();
-            tokio::pin!(notified);
-            notified.as_mut().enable();
-            if self.is_done() {
-                return;
-            }
-            notified.await;
-        }
-    }
-
-    fn take(&self) -> Option<JoinOutcome> {
-        self.outcome.lock().take()
-    }
-
-    fn abort(&self) {
-        if let Some(t) = self.task.lock().take() {
-            t.abort();
-        }
     }
 }
 
@@ -280,7 +130,7 @@ impl Consumer {
             let c = Coordinator::new(client, g, wake)?;
             let _ = shared.coordinator.set(c);
         }
-        runtime().spawn(fetch_loop(Arc::downgrade(&shared)));
+        runtime().spawn(fetch_loop::fetch_loop(Arc::downgrade(&shared)));
         let interval = shared.config.auto_commit_interval;
         Ok(Consumer {
             shared,
@@ -1109,271 +959,4 @@ impl Drop for Consumer {
         }
         self.shared.fetch_wake.notify_one();
     }
-}
-
-/// Errors after which a partition's leader is looked up again.
-fn refresh_metadata_error(code: i16) -> bool {
-    matches!(
-        code,
-        ec::NOT_LEADER_OR_FOLLOWER
-            | ec::UNKNOWN_TOPIC_OR_PARTITION
-            | ec::LEADER_NOT_AVAILABLE
-            | ec::FENCED_LEADER_EPOCH
-            | ec::UNKNOWN_LEADER_EPOCH
-            | ec::KAFKA_STORAGE_ERROR
-            | ec::REPLICA_NOT_AVAILABLE
-            | ec::OFFSET_NOT_AVAILABLE
-            | ec::UNKNOWN_TOPIC_ID
-    )
-}
-
-/// The background task: resolves positions and keeps fetches in flight.
-async fn fetch_loop(weak: Weak<Shared>) {
-    let Some(wake) = weak.upgrade().map(|s| s.fetch_wake.clone()) else { return };
-    loop {
-        {
-            let Some(sh) = weak.upgrade() else { return };
-            if sh.closed.load(Ordering::Acquire) {
-                return;
-            }
-            if sh.client.ensure_metadata().await.is_err() {
-                tokio::time::sleep(sh.client.config().retry_backoff).await;
-            }
-            schedule(&sh);
-        }
-        let _ = tokio::time::timeout(Duration::from_millis(200), wake.notified()).await;
-    }
-}
-
-/// One round of work: committed-offset lookups, resets, and a fetch per idle leader.
-fn schedule(sh: &Arc<Shared>) {
-    let max_buffered = usize::try_from(sh.config.max_partition_fetch_bytes).unwrap_or(1 << 20).max(1) * 2;
-    let snap = sh.client.cluster();
-    let mut committed = Vec::new();
-    let mut resets = Vec::new();
-    let mut fetches: BTreeMap<i32, Vec<(TopicPartition, i64, u64)>> = BTreeMap::new();
-    {
-        let mut st = sh.state.lock();
-        let busy = sh.busy_nodes.lock();
-        for (tp, p) in st.assignment.iter_mut() {
-            if p.inflight || p.error.is_some() {
-                continue;
-            }
-            if p.awaiting_committed {
-                p.inflight = true;
-                committed.push((tp.clone(), p.epoch));
-            } else if let Some(r) = p.reset {
-                p.inflight = true;
-                resets.push((tp.clone(), r.timestamp(), p.epoch));
-            } else if p.is_fetchable(max_buffered) {
-                match snap.leader_for(&tp.topic, tp.partition) {
-                    Some(node) if !busy.contains(&node) => {
-                        fetches.entry(node).or_default().push((tp.clone(), p.next_fetch, p.epoch));
-                    }
-                    Some(_) => {}
-                    None => sh.client.request_metadata_update(),
-                }
-            }
-        }
-        for parts in fetches.values() {
-            for (tp, _, _) in parts {
-                if let Some(p) = st.assignment.get_mut(tp) {
-                    p.inflight = true;
-                }
-            }
-        }
-    }
-    if !committed.is_empty() {
-        runtime().spawn(lookup_committed(sh.clone(), committed));
-    }
-    if !resets.is_empty() {
-        runtime().spawn(reset_offsets(sh.clone(), resets));
-    }
-    for (node, parts) in fetches {
-        sh.busy_nodes.lock().insert(node);
-        runtime().spawn(fetch_from(sh.clone(), node, parts));
-    }
-}
-
-fn clear_inflight(sh: &Shared, parts: impl IntoIterator<Item = (TopicPartition, u64)>) {
-    let mut st = sh.state.lock();
-    for (tp, epoch) in parts {
-        if let Some(p) = st.assignment.get_mut(&tp) {
-            if p.epoch == epoch {
-                p.inflight = false;
-            }
-        }
-    }
-}
-
-async fn lookup_committed(sh: Arc<Shared>, parts: Vec<(TopicPartition, u64)>) {
-    let Some(c) = sh.coordinator.get().cloned() else {
-        clear_inflight(&sh, parts);
-        return;
-    };
-    let tps: Vec<TopicPartition> = parts.iter().map(|(tp, _)| tp.clone()).collect();
-    let deadline = Instant::now() + sh.config.default_api_timeout;
-    match c.fetch_committed(&tps, deadline).await {
-        Ok(found) => {
-            let mut st = sh.state.lock();
-            for (tp, epoch) in &parts {
-                let offset = found.get(tp).cloned().flatten().map(|c| c.offset);
-                st.apply_committed(tp, *epoch, offset);
-            }
-            sh.notify_ready();
-        }
-        Err(e) => {
-            log::warn!("fetching committed offsets failed: {e}");
-            tokio::time::sleep(sh.client.config().retry_backoff).await;
-            clear_inflight(&sh, parts);
-        }
-    }
-    sh.fetch_wake.notify_one();
-}
-
-async fn reset_offsets(sh: Arc<Shared>, parts: Vec<(TopicPartition, i64, u64)>) {
-    let queries: Vec<(TopicPartition, i64)> = parts.iter().map(|(tp, ts, _)| (tp.clone(), *ts)).collect();
-    let deadline = Instant::now() + sh.client.config().request_timeout;
-    match offsets::list_offsets(&sh.client, &queries, sh.config.isolation_level, deadline).await {
-        Ok(found) => {
-            let mut st = sh.state.lock();
-            for (tp, _, epoch) in &parts {
-                match found.get(tp) {
-                    Some(a) if a.offset >= 0 => st.apply_reset(tp, *epoch, a.offset),
-                    _ => {
-                        if let Some(p) = st.assignment.get_mut(tp) {
-                            if p.epoch == *epoch {
-                                p.inflight = false;
-                            }
-                        }
-                    }
-                }
-            }
-            sh.notify_ready();
-        }
-        Err(e) => {
-            log::warn!("offset reset lookup failed: {e}");
-            tokio::time::sleep(sh.client.config().retry_backoff).await;
-            clear_inflight(&sh, parts.into_iter().map(|(tp, _, e)| (tp, e)));
-        }
-    }
-    sh.fetch_wake.notify_one();
-}
-
-async fn fetch_from(sh: Arc<Shared>, node: i32, parts: Vec<(TopicPartition, i64, u64)>) {
-    let cfg = &sh.config;
-    let mut topics: Vec<FetchTopic> = Vec::new();
-    for (tp, offset, _) in &parts {
-        let fp = FetchPartition {
-            partition: tp.partition,
-            fetch_offset: *offset,
-            partition_max_bytes: cfg.max_partition_fetch_bytes,
-            ..Default::default()
-        };
-        match topics.last_mut() {
-            Some(t) if t.topic == tp.topic => t.partitions.push(fp),
-            _ => topics.push(FetchTopic { topic: tp.topic.clone(), partitions: vec![fp] }),
-        }
-    }
-    let req = FetchRequest {
-        replica_id: -1,
-        max_wait_ms: i32::try_from(cfg.fetch_max_wait.as_millis()).unwrap_or(i32::MAX),
-        min_bytes: cfg.fetch_min_bytes,
-        max_bytes: cfg.fetch_max_bytes,
-        isolation_level: cfg.isolation_level,
-        session_id: 0,
-        session_epoch: -1,
-        topics,
-        ..Default::default()
-    };
-    sh.metrics.fetches.fetch_add(1, Ordering::Relaxed);
-    let result = sh.client.send_to(node, &req).await;
-    let mut got_data = false;
-    match result {
-        Err(e) => {
-            log::debug!("fetch from node {node} failed: {e}");
-            sh.client.request_metadata_update();
-            tokio::time::sleep(sh.client.config().retry_backoff).await;
-            clear_inflight(&sh, parts.iter().map(|(tp, _, e)| (tp.clone(), *e)));
-        }
-        Ok(resp) => {
-            let read_committed = cfg.isolation_level == 1;
-            let mut seen = HashSet::new();
-            for t in resp.responses {
-                for p in t.partitions {
-                    let tp = TopicPartition::new(t.topic.clone(), p.partition_index);
-                    let Some((_, fetch_offset, epoch)) = parts.iter().find(|(q, _, _)| *q == tp) else {
-                        continue;
-                    };
-                    seen.insert(tp.clone());
-                    let parsed = if p.error_code == 0 {
-                        let n = p.records.as_ref().map_or(0, |r| r.len());
-                        sh.metrics.bytes.fetch_add(n as u64, Ordering::Relaxed);
-                        Some(fetcher::parse_partition_records(
-                            p.records.clone(),
-                            *fetch_offset,
-                            cfg.check_crcs,
-                            read_committed,
-                            p.aborted_transactions.as_deref(),
-                        ))
-                    } else {
-                        None
-                    };
-                    let mut st = sh.state.lock();
-                    let default_reset = st.default_reset;
-                    let Some(ps) = st.assignment.get_mut(&tp) else { continue };
-                    if ps.epoch != *epoch || ps.next_fetch != *fetch_offset {
-                        continue;
-                    }
-                    ps.inflight = false;
-                    match (p.error_code, parsed) {
-                        (0, Some(Ok(recs))) => {
-                            ps.highwater = Some(p.high_watermark);
-                            if p.last_stable_offset >= 0 {
-                                ps.last_stable = Some(p.last_stable_offset);
-                            }
-                            if p.log_start_offset >= 0 {
-                                ps.log_start = Some(p.log_start_offset);
-                            }
-                            ps.next_fetch = recs.next_fetch;
-                            for b in recs.batches {
-                                ps.buffered_bytes += b.bytes;
-                                ps.buffer.push_back(b);
-                                got_data = true;
-                            }
-                        }
-                        (0, Some(Err(e))) => {
-                            ps.error = Some(PartitionError::Corrupt(e.to_string()));
-                            got_data = true;
-                        }
-                        (ec::OFFSET_OUT_OF_RANGE, _) => match default_reset {
-                            Some(r) => ps.request_reset(r),
-                            None => {
-                                ps.error = Some(PartitionError::OutOfRange(*fetch_offset));
-                                got_data = true;
-                            }
-                        },
-                        (code, _) if refresh_metadata_error(code) => sh.client.request_metadata_update(),
-                        (code, _) => {
-                            log::warn!("fetch of {}-{} failed: {}", tp.topic, tp.partition, ec::name(code));
-                            ps.error = Some(PartitionError::Broker(code));
-                            got_data = true;
-                        }
-                    }
-                }
-            }
-            let missing: Vec<(TopicPartition, u64)> = parts
-                .iter()
-                .filter(|(tp, _, _)| !seen.contains(tp))
-                .map(|(tp, _, e)| (tp.clone(), *e))
-                .collect();
-            clear_inflight(&sh, missing);
-        }
-    }
-    sh.busy_nodes.lock().remove(&node);
-    if got_data {
-        let _g = sh.state.lock();
-        sh.notify_ready();
-    }
-    sh.fetch_wake.notify_one();
 }
