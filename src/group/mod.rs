@@ -1,7 +1,8 @@
 //! Consumer-group coordination: the client side of Kafka's group membership protocol.
 //!
 //! - [`assignor`]: the partition assignors (range, roundrobin, sticky);
-//! - [`coordinator`]: coordinator discovery, join/sync, heartbeat, leave, offset commit/fetch.
+//! - [`coordinator`]: coordinator discovery (mod.rs), join/sync/heartbeat/leave (`membership`),
+//!   offset commit/fetch (`offsets`).
 
 pub mod assignor;
 pub mod coordinator;

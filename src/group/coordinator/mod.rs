@@ -1,0 +1,233 @@
+//! The member side of the classic group protocol: FindCoordinator, JoinGroup (with the
+//! MEMBER_ID_REQUIRED retry), the leader's assignment, SyncGroup, a background heartbeat that
+//! also enforces `max_poll_interval_ms`, LeaveGroup, and offset commit/fetch.
+//!
+//! - this file: the member's state, coordinator discovery and its dedicated connection;
+//! - `membership`: join (with the leader's assignment), sync, heartbeat, leave;
+//! - `offsets`: offset commit and fetch.
+//!
+//! The coordinator gets its own connection (as the Java client does), so a JoinGroup the broker
+//! holds for seconds does not delay fetches or metadata requests on the shared connections.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use parking_lot::Mutex;
+use tokio::sync::Mutex as AsyncMutex;
+
+mod membership;
+mod offsets;
+
+pub use offsets::{CommitOffset, Committed};
+
+use super::assignor::{assignor_by_name, MemberSubscription, PartitionAssignor};
+use crate::consumer::subscription::TopicPartition;
+use crate::error::{Error, Result};
+use crate::network::{Client, Connection, ConnectionConfig};
+use crate::protocol::error_code as ec;
+use crate::protocol::messages::consumer_protocol::PROTOCOL_TYPE;
+use crate::protocol::messages::*;
+use crate::protocol::Request;
+
+/// Settings of a group member.
+#[derive(Debug, Clone)]
+pub struct GroupConfig {
+    pub group_id: String,
+    pub group_instance_id: Option<String>,
+    pub session_timeout: Duration,
+    /// max_poll_interval_ms: the rebalance timeout, and how long poll() may be left uncalled.
+    pub max_poll_interval: Duration,
+    pub heartbeat_interval: Duration,
+    pub retry_backoff: Duration,
+    /// Assignor protocol names in preference order.
+    pub assignors: Vec<String>,
+}
+
+/// What a completed join gave this member.
+#[derive(Debug, Clone)]
+pub struct JoinResult {
+    pub generation: i32,
+    pub member_id: String,
+    pub protocol: String,
+    pub leader: bool,
+    pub assignment: Vec<TopicPartition>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Member {
+    generation: i32,
+    member_id: String,
+    protocol: Option<String>,
+    leader: bool,
+    stable: bool,
+}
+
+/// One consumer's membership in one group.
+pub struct Coordinator {
+    client: Arc<Client>,
+    config: GroupConfig,
+    assignors: Vec<Box<dyn PartitionAssignor>>,
+    conn: AsyncMutex<Option<Arc<Connection>>>,
+    member: Mutex<Member>,
+    rejoin_needed: AtomicBool,
+    last_poll: Mutex<Instant>,
+    /// The assignment owned and its generation (sticky user data).
+    owned: Mutex<(BTreeMap<String, Vec<i32>>, i32)>,
+    closed: AtomicBool,
+    wake: Box<dyn Fn() + Send + Sync>,
+}
+
+fn is_coordinator_error(code: i16) -> bool {
+    matches!(code, ec::NOT_COORDINATOR | ec::COORDINATOR_NOT_AVAILABLE)
+}
+
+impl Coordinator {
+    /// Creates the member and starts its heartbeat task. `wake` is called when a rebalance is
+    /// needed, so that a waiting poll() returns to run it.
+    pub fn new(
+        client: Arc<Client>,
+        config: GroupConfig,
+        wake: Box<dyn Fn() + Send + Sync>,
+    ) -> Result<Arc<Self>> {
+        let mut assignors = Vec::new();
+        for name in &config.assignors {
+            match assignor_by_name(name) {
+                Some(a) => assignors.push(a),
+                None => {
+                    return Err(Error::InvalidArgument(format!("unsupported partition assignor {name:?}")))
+                }
+            }
+        }
+        if assignors.is_empty() {
+            return Err(Error::InvalidArgument("partition_assignment_strategy is empty".into()));
+        }
+        let c = Arc::new(Self {
+            client,
+            config,
+            assignors,
+            conn: AsyncMutex::new(None),
+            member: Mutex::new(Member { generation: -1, ..Default::default() }),
+            rejoin_needed: AtomicBool::new(true),
+            last_poll: Mutex::new(Instant::now()),
+            owned: Mutex::new((BTreeMap::new(), -1)),
+            closed: AtomicBool::new(false),
+            wake,
+        });
+        crate::network::runtime::runtime().spawn(membership::heartbeat_loop(Arc::downgrade(&c)));
+        Ok(c)
+    }
+
+    pub fn config(&self) -> &GroupConfig {
+        &self.config
+    }
+
+    /// Records that the application called poll() (for max_poll_interval_ms).
+    pub fn touch_poll(&self) {
+        *self.last_poll.lock() = Instant::now();
+    }
+
+    pub fn rejoin_needed(&self) -> bool {
+        self.rejoin_needed.load(Ordering::Acquire)
+    }
+
+    pub fn request_rejoin(&self) {
+        self.rejoin_needed.store(true, Ordering::Release);
+        (self.wake)();
+    }
+
+    pub fn is_stable(&self) -> bool {
+        self.member.lock().stable
+    }
+
+    /// (generation, member_id, stable).
+    pub fn generation(&self) -> (i32, String, bool) {
+        let m = self.member.lock();
+        (m.generation, m.member_id.clone(), m.stable)
+    }
+
+    pub fn protocol(&self) -> Option<String> {
+        self.member.lock().protocol.clone()
+    }
+
+    fn reset_generation(&self, keep_member_id: bool) {
+        let mut m = self.member.lock();
+        m.generation = -1;
+        m.stable = false;
+        m.leader = false;
+        if !keep_member_id {
+            m.member_id.clear();
+        }
+    }
+
+    pub fn close(&self) {
+        self.closed.store(true, Ordering::Release);
+    }
+
+    fn conn_config(&self) -> ConnectionConfig {
+        let c = self.client.config();
+        ConnectionConfig {
+            client_id: c.client_id.clone(),
+            // JoinGroup may be held by the broker for up to the rebalance timeout.
+            request_timeout: c.request_timeout.max(self.config.max_poll_interval + Duration::from_secs(5)),
+            connect_timeout: c.request_timeout.min(Duration::from_secs(10)),
+            max_in_flight: 5,
+        }
+    }
+
+    /// The coordinator's connection, looking the coordinator up if needed.
+    async fn coordinator(&self) -> Result<Arc<Connection>> {
+        let mut guard = self.conn.lock().await;
+        if let Some(c) = guard.as_ref().filter(|c| !c.is_dead()) {
+            return Ok(c.clone());
+        }
+        let req = FindCoordinatorRequest::new(self.config.group_id.clone(), find_coordinator::KEY_TYPE_GROUP);
+        let resp = self.client.send_any(&req).await?;
+        let found = resp
+            .coordinators(&self.config.group_id)
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::broker(ec::COORDINATOR_NOT_AVAILABLE, "no coordinator in response"))?;
+        if found.error_code != 0 {
+            return Err(Error::broker(found.error_code, found.error_message.unwrap_or_default()));
+        }
+        let addr = crate::network::client::normalize_addr(&format!("{}:{}", found.host, found.port));
+        let conn = Connection::connect(&addr, self.conn_config()).await?;
+        *guard = Some(conn.clone());
+        Ok(conn)
+    }
+
+    async fn mark_unknown(&self) {
+        if let Some(c) = self.conn.lock().await.take() {
+            c.close();
+        }
+    }
+
+    /// Sends `req` to the coordinator; transport failures forget the coordinator.
+    async fn send<R: Request>(&self, req: &R) -> Result<R::Response> {
+        let conn = self.coordinator().await?;
+        match conn.send(req).await {
+            Ok(r) => Ok(r),
+            Err(e) => {
+                self.mark_unknown().await;
+                Err(e)
+            }
+        }
+    }
+
+    fn subscription_metadata(&self, assignor: &dyn PartitionAssignor, topics: &[String]) -> Result<Bytes> {
+        let (owned, generation) = self.owned.lock().clone();
+        let sub = ConsumerProtocolSubscription {
+            topics: topics.to_vec(),
+            user_data: assignor.subscription_user_data(&owned, generation),
+            ..Default::default()
+        };
+        Ok(sub.to_bytes(0)?)
+    }
+}
+
+fn ms(d: Duration) -> i32 {
+    i32::try_from(d.as_millis()).unwrap_or(i32::MAX)
+}
