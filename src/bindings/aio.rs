@@ -28,11 +28,10 @@ use super::aio_future::{AioLoop, DeliveryFuture, SendAwaitable};
 use super::errors::to_pyerr;
 use super::producer::PyProducer;
 use super::record::{
-    bytes_like, data, extract_headers, header_refs, known_partition, plain_headers, timestamp, Data,
-    TopicNames,
+    bytes_like, data, extract_headers, known_partition, plain_headers, timestamp, RecordArgs, TopicNames,
 };
 use crate::error::Error;
-use crate::producer::{now_ms, BatchResult, Producer, RecordRef, WouldBlock};
+use crate::producer::{now_ms, BatchResult, Producer, WouldBlock};
 
 /// One record waiting for its batch: its delivery future.
 struct Pending {
@@ -161,27 +160,17 @@ impl AioProducer {
     }
 
     /// Appends a record whose checks passed; Ok(None) when metadata or buffer memory is missing.
-    #[allow(clippy::too_many_arguments)] // the record's fields
     fn append(
         &self,
         py: Python<'_>,
         topic: &str,
-        partition: Option<i32>,
-        key: Option<Data<'_>>,
-        value: Option<Data<'_>>,
-        headers: &[(String, Option<Vec<u8>>)],
-        timestamp_ms: Option<i64>,
+        args: RecordArgs<'_>,
     ) -> PyResult<Option<Py<DeliveryFuture>>> {
         let aio_loop = self.aio_loop(py)?;
-        let timestamp = timestamp_ms.unwrap_or_else(now_ms);
-        let headers = header_refs(headers);
-        let rec = RecordRef {
-            timestamp_ms: timestamp,
-            key: key.as_ref().map(Data::as_slice),
-            value: value.as_ref().map(Data::as_slice),
-            headers: &headers,
-        };
-        let appended = match self.core().try_send(topic, partition, &rec) {
+        let timestamp = args.timestamp_ms.unwrap_or_else(now_ms);
+        let headers = args.header_refs();
+        let rec = args.record_ref(timestamp, &headers);
+        let appended = match self.core().try_send(topic, args.partition, &rec) {
             Ok(a) => a,
             Err(Ok(WouldBlock::Metadata | WouldBlock::Memory)) => return Ok(None),
             Err(Err(e)) => return Err(to_pyerr(py, e)),
@@ -265,7 +254,11 @@ impl AioProducer {
                 None => return Ok(None),
             }
         };
-        self.append(py, &topic, partition, key_arg, value_arg, &headers, timestamp_ms)
+        self.append(
+            py,
+            &topic,
+            RecordArgs { partition, key: key_arg, value: value_arg, headers, timestamp_ms },
+        )
     }
 }
 
@@ -399,7 +392,7 @@ impl AioProducer {
         let key = data(key, "key")?;
         let value = data(value, "value")?;
         let headers = extract_headers(headers)?;
-        self.append(py, &topic, partition, key, value, &headers, timestamp_ms)
+        self.append(py, &topic, RecordArgs { partition, key, value, headers, timestamp_ms })
     }
 
     /// Awaitable: waits (on the tokio runtime) until `topic`'s metadata is known and `size` bytes

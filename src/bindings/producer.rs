@@ -15,12 +15,12 @@ use super::config::{client_config, get, millis};
 use super::errors::{signal_check, to_pyerr, IntoPyResult};
 use super::future::{CallbackQueue, FutureRecordMetadata};
 use super::record::{
-    bytes_like, data, extract_headers, header_refs, known_partition, plain_headers, timestamp, Data,
+    bytes_like, data, extract_headers, known_partition, plain_headers, timestamp, Data, RecordArgs,
     TopicNames,
 };
 use crate::compression::Compression;
 use crate::error::Error;
-use crate::producer::{now_ms, Appended, Producer, ProducerConfig, RecordRef, WouldBlock};
+use crate::producer::{now_ms, Appended, Producer, ProducerConfig, WouldBlock};
 
 /// The producer core: batching, partitioning and delivery run in Rust; `send()` only copies the
 /// record into the open batch.
@@ -59,22 +59,17 @@ impl PyProducer {
     }
 
     /// Appends a record (waiting up to max_block_ms for metadata or memory); its future.
-    #[allow(clippy::too_many_arguments)] // the record's fields
     fn append(
         &self,
         py: Python<'_>,
         topic: &str,
-        partition: Option<i32>,
-        key: Option<Data<'_>>,
-        value: Option<Data<'_>>,
-        headers: &[(String, Option<Vec<u8>>)],
-        timestamp_ms: Option<i64>,
+        args: RecordArgs<'_>,
     ) -> PyResult<Py<FutureRecordMetadata>> {
-        let hdrs = header_refs(headers);
-        let timestamp = timestamp_ms.unwrap_or_else(now_ms);
-        let key_slice = key.as_ref().map(Data::as_slice);
-        let value_slice = value.as_ref().map(Data::as_slice);
-        let rec = RecordRef { timestamp_ms: timestamp, key: key_slice, value: value_slice, headers: &hdrs };
+        let hdrs = args.header_refs();
+        let timestamp = args.timestamp_ms.unwrap_or_else(now_ms);
+        let partition = args.partition;
+        let rec = args.record_ref(timestamp, &hdrs);
+        let (key_slice, value_slice) = (rec.key, rec.value);
         let sizes = (
             key_slice.map_or(-1, |k| k.len() as i32),
             value_slice.map_or(-1, |v| v.len() as i32),
@@ -162,7 +157,7 @@ impl PyProducer {
         let key = data(key, "key")?;
         let value = data(value, "value")?;
         let headers = extract_headers(headers)?;
-        self.append(py, &topic, partition, key, value, &headers, timestamp_ms)
+        self.append(py, &topic, RecordArgs { partition, key, value, headers, timestamp_ms })
     }
 
     /// Plain `f(value)` serializers `send_fast` applies (None: the value is already bytes).
@@ -224,7 +219,7 @@ impl PyProducer {
         };
         let key = serialized(&key, "key")?;
         let value = serialized(&value, "value")?;
-        self.append(py, &topic, partition, key, value, &headers, timestamp_ms).map(Some)
+        self.append(py, &topic, RecordArgs { partition, key, value, headers, timestamp_ms }).map(Some)
     }
 
     /// Partition ids of `topic` (waits up to max_block_ms for metadata).

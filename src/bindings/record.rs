@@ -10,7 +10,7 @@ use parking_lot::Mutex;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyList, PyMemoryView, PyString, PyTuple};
 
-use crate::producer::Producer;
+use crate::producer::{Producer, RecordRef};
 
 /// Key or value bytes: borrowed from a Python `bytes` (zero-copy) or copied from another buffer.
 pub enum Data<'py> {
@@ -30,9 +30,34 @@ impl Data<'_> {
 /// Owned record headers.
 pub type Headers = Vec<(String, Option<Vec<u8>>)>;
 
-/// Borrowed view of headers, as the accumulator takes them.
-pub fn header_refs(headers: &[(String, Option<Vec<u8>>)]) -> Vec<(&str, Option<&[u8]>)> {
-    headers.iter().map(|(k, v)| (k.as_str(), v.as_deref())).collect()
+/// A record's checked fields, ready to be appended (by either producer).
+pub struct RecordArgs<'py> {
+    pub partition: Option<i32>,
+    pub key: Option<Data<'py>>,
+    pub value: Option<Data<'py>>,
+    pub headers: Headers,
+    pub timestamp_ms: Option<i64>,
+}
+
+impl RecordArgs<'_> {
+    /// Borrowed header pairs, as the accumulator takes them.
+    pub fn header_refs(&self) -> Vec<(&str, Option<&[u8]>)> {
+        self.headers.iter().map(|(k, v)| (k.as_str(), v.as_deref())).collect()
+    }
+
+    /// The accumulator's view of the record, stamped `timestamp_ms`.
+    pub fn record_ref<'a>(
+        &'a self,
+        timestamp_ms: i64,
+        headers: &'a [(&'a str, Option<&'a [u8]>)],
+    ) -> RecordRef<'a> {
+        RecordRef {
+            timestamp_ms,
+            key: self.key.as_ref().map(Data::as_slice),
+            value: self.value.as_ref().map(Data::as_slice),
+            headers,
+        }
+    }
 }
 
 /// A checked key or value of the general path: None, bytes, or any other buffer (copied).
