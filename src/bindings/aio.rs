@@ -27,9 +27,7 @@ use pyo3::types::PyString;
 use super::aio_future::{AioLoop, DeliveryFuture, SendAwaitable};
 use super::errors::to_pyerr;
 use super::producer::PyProducer;
-use super::record::{
-    bytes_like, data, extract_headers, known_partition, plain_headers, timestamp, RecordArgs, TopicNames,
-};
+use super::record::{bytes_like, known_partition, plain_headers, timestamp, RecordArgs, TopicNames};
 use crate::error::Error;
 use crate::producer::{now_ms, BatchResult, Producer, WouldBlock};
 
@@ -389,10 +387,7 @@ impl AioProducer {
         timestamp_ms: Option<i64>,
     ) -> PyResult<Option<Py<DeliveryFuture>>> {
         let topic = self.topics.intern(topic)?;
-        let key = data(key, "key")?;
-        let value = data(value, "value")?;
-        let headers = extract_headers(headers)?;
-        self.append(py, &topic, RecordArgs { partition, key, value, headers, timestamp_ms })
+        self.append(py, &topic, RecordArgs::checked(partition, key, value, headers, timestamp_ms)?)
     }
 
     /// Awaitable: waits (on the tokio runtime) until `topic`'s metadata is known and `size` bytes

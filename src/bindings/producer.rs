@@ -14,10 +14,7 @@ use super::cached;
 use super::config::{client_config, get, millis};
 use super::errors::{signal_check, to_pyerr, IntoPyResult};
 use super::future::{CallbackQueue, FutureRecordMetadata};
-use super::record::{
-    bytes_like, data, extract_headers, known_partition, plain_headers, timestamp, Data, RecordArgs,
-    TopicNames,
-};
+use super::record::{bytes_like, known_partition, plain_headers, timestamp, Data, RecordArgs, TopicNames};
 use crate::compression::Compression;
 use crate::error::Error;
 use crate::producer::{now_ms, Appended, Producer, ProducerConfig, WouldBlock};
@@ -154,10 +151,7 @@ impl PyProducer {
         timestamp_ms: Option<i64>,
     ) -> PyResult<Py<FutureRecordMetadata>> {
         let topic = self.topics.intern(topic)?;
-        let key = data(key, "key")?;
-        let value = data(value, "value")?;
-        let headers = extract_headers(headers)?;
-        self.append(py, &topic, RecordArgs { partition, key, value, headers, timestamp_ms })
+        self.append(py, &topic, RecordArgs::checked(partition, key, value, headers, timestamp_ms)?)
     }
 
     /// Plain `f(value)` serializers `send_fast` applies (None: the value is already bytes).

@@ -39,7 +39,25 @@ pub struct RecordArgs<'py> {
     pub timestamp_ms: Option<i64>,
 }
 
-impl RecordArgs<'_> {
+impl<'py> RecordArgs<'py> {
+    /// The general path's record, already checked by the Python layer: bytes-like key and value
+    /// (copied unless `bytes`) and `(str, bytes | None)` headers.
+    pub fn checked(
+        partition: Option<i32>,
+        key: Option<&Bound<'py, PyAny>>,
+        value: Option<&Bound<'py, PyAny>>,
+        headers: Option<&Bound<'py, PyAny>>,
+        timestamp_ms: Option<i64>,
+    ) -> PyResult<Self> {
+        Ok(Self {
+            partition,
+            key: data(key, "key")?,
+            value: data(value, "value")?,
+            headers: extract_headers(headers)?,
+            timestamp_ms,
+        })
+    }
+
     /// Borrowed header pairs, as the accumulator takes them.
     pub fn header_refs(&self) -> Vec<(&str, Option<&[u8]>)> {
         self.headers.iter().map(|(k, v)| (k.as_str(), v.as_deref())).collect()
