@@ -1,6 +1,7 @@
 # kafka-python-rs: every set-up step a fresh machine needs lives here.
 #   make demo   - virtualenv, build + install, start a local broker, run the seed producer example
-#   make test   - everything CI runs: cargo fmt/clippy/tests, build, pytest against a real broker
+#   make test   - everything CI runs: cargo fmt/clippy/tests, build, pytest against both brokers
+#                 (Tansu and Apache Kafka 4.x; Java + Maven installed from Debian when missing)
 #   make bench  - benchmark against kafka-python, confluent-kafka and aiokafka (see bench/)
 
 PYTHON ?= python3
@@ -9,7 +10,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.deps-installed
 
-.PHONY: venv deps build cargo-test lint pytest test demo clean
+.PHONY: venv deps build cargo-test lint pytest test demo clean tools
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +34,13 @@ cargo-test:
 lint: $(STAMP)
 	$(VENV)/bin/ruff check python tests scripts
 
-pytest: build
+# Java 17+ and Maven (for Apache Kafka) from Debian if missing, then the Kafka jars via Maven.
+tools:
+	bash scripts/ensure_tools.sh
+
+# Every test runs on each broker of KAFKA_TEST_BROKERS (default tansu,kafka); -k tansu / -k kafka
+# selects one, KAFKA_BOOTSTRAP_SERVERS=host:port uses an existing broker instead.
+pytest: build tools
 	$(PY) -m pytest -q -ra tests
 
 test: cargo-test lint pytest

@@ -322,3 +322,44 @@ def pytest_asyncio_loop_factories(config: pytest.Config, item: pytest.Item) -> d
         return factories
     factories['uvloop'] = uvloop.new_event_loop
     return factories
+
+
+class LoopProbe:
+    """What the event loop did while a test worked, measured so that machine load cannot fake it.
+
+    A task wakes every millisecond and records (a) how many times it ran and (b) the longest
+    stretch of the loop thread's *CPU time* (``time.thread_time``) between two of its runs. A loop
+    blocked in a synchronous wait lets the probe run zero times during that wait; a loop kept busy
+    by one long synchronous burst shows it as a long CPU stretch. Neither figure changes when a
+    loaded machine merely delays the thread (wall-clock lateness would).
+    """
+
+    def __init__(self) -> None:
+        import asyncio
+
+        self.ticks = 0
+        self.longest_cpu_s = 0.0
+        self._stop = asyncio.Event()
+        self._task = asyncio.ensure_future(self._run())
+
+    async def _run(self) -> None:
+        import asyncio
+
+        last = time.thread_time()
+        while not self._stop.is_set():
+            await asyncio.sleep(0.001)
+            now = time.thread_time()
+            self.longest_cpu_s = max(self.longest_cpu_s, now - last)
+            last = now
+            self.ticks += 1
+
+    async def stop(self) -> LoopProbe:
+        self._stop.set()
+        await self._task
+        return self
+
+    def assert_responsive(self, min_ticks: int = 3, max_cpu_s: float = 0.05) -> None:
+        """The loop ran other tasks during the work, in CPU stretches shorter than ``max_cpu_s``."""
+        assert self.ticks >= min_ticks, f'the event loop ran other tasks only {self.ticks} times'
+        assert self.longest_cpu_s < max_cpu_s, \
+            f'the event loop ran {self.longest_cpu_s * 1000:.0f} ms of CPU without yielding'
