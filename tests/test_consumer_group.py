@@ -93,7 +93,10 @@ def test_three_members_exactly_once_leave_and_rejoin(bootstrap_servers: str, top
 
     # One member leaves: its partitions move to the other two.
     leaver = members.pop()
+    held = set(leaver.assigned)
     leaver.shutdown()
+    # close() revoked its partitions through the listener (as kafka-python does).
+    assert leaver.listener.events[-1] == ('revoked', held)
     wait_for(lambda: balanced(members, 3))
     produce(bootstrap_servers, t, 600, 60, 6)
     wait_for(lambda: len(sink) >= 660)
@@ -155,3 +158,41 @@ def test_mixed_group_with_confluent_consumer(bootstrap_servers: str, topic: Call
         thread.join(10)
         ours.close()
         theirs.close()
+
+
+def test_close_revokes_through_listener_which_can_commit(bootstrap_servers: str,
+                                                         topic: Callable[..., str]) -> None:
+    """State committed in on_partitions_revoked at close() is what a restarted member resumes from."""
+    from kafka import OffsetAndMetadata
+
+    t = topic(1)
+    group = f'close-revoke-{uuid.uuid4().hex[:8]}'
+    produce(bootstrap_servers, t, 0, 10, 1)
+    tp = TopicPartition(t, 0)
+
+    class CommitOnRevoke(ConsumerRebalanceListener):
+        def __init__(self, consumer: KafkaConsumer) -> None:
+            self.consumer = consumer
+            self.revoked: list[set[TopicPartition]] = []
+
+        def on_partitions_revoked(self, revoked: Any) -> None:
+            self.revoked.append(set(revoked))
+            if revoked:
+                self.consumer.commit({tp: OffsetAndMetadata(7, 'from-listener', -1)})
+
+        def on_partitions_assigned(self, assigned: Any) -> None:
+            pass
+
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=group, enable_auto_commit=False,
+                             **GROUP_CONFIG)
+    listener = CommitOnRevoke(consumer)
+    consumer.subscribe([t], listener=listener)
+    wait_for(lambda: bool(consumer.poll(timeout_ms=200)) or consumer.assignment() == {tp})
+    consumer.close()
+    assert listener.revoked[-1] == {tp}
+    with KafkaConsumer(t, bootstrap_servers=bootstrap_servers, group_id=group, enable_auto_commit=False,
+                       **GROUP_CONFIG) as again:
+        got: list[int] = []
+        wait_for(lambda: bool(got.extend(r.offset for rs in again.poll(timeout_ms=200).values() for r in rs))
+                 or len(got) >= 3)
+        assert got[:3] == [7, 8, 9]

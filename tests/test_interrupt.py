@@ -41,9 +41,23 @@ WAITERS = {
         "import socket\n"
         "s = socket.socket(); s.bind(('127.0.0.1', 0)); port = s.getsockname()[1]; s.close()\n"
         "from kafka import KafkaProducer\n"
-        "p = KafkaProducer(bootstrap_servers=f'127.0.0.1:{port}', max_block_ms=60000)\n"
+        "p = KafkaProducer(bootstrap_servers=f'127.0.0.1:{port}', max_block_ms=60000, api_version=(2, 6))\n"
         "print('ready', flush=True)\n"
         "p.send(TOPIC, b'x')\n"
+    ),
+    'producer constructor (bootstrap)': (
+        "import socket\n"
+        "s = socket.socket(); s.bind(('127.0.0.1', 0)); port = s.getsockname()[1]; s.close()\n"
+        "from kafka import KafkaProducer\n"
+        "print('ready', flush=True)\n"
+        "KafkaProducer(bootstrap_servers=f'127.0.0.1:{port}', bootstrap_timeout_ms=120000)\n"
+    ),
+    'consumer constructor (bootstrap)': (
+        "import socket\n"
+        "s = socket.socket(); s.bind(('127.0.0.1', 0)); port = s.getsockname()[1]; s.close()\n"
+        "from kafka import KafkaConsumer\n"
+        "print('ready', flush=True)\n"
+        "KafkaConsumer(bootstrap_servers=f'127.0.0.1:{port}', bootstrap_timeout_ms=120000)\n"
     ),
 }
 

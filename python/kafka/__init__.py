@@ -17,7 +17,7 @@ __license__ = 'Apache License 2.0'
 # Library logging stays silent unless the application configures logging.
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-from kafka import errors
+from kafka import _fork, errors  # noqa: F401 - _fork installs the os.fork() hook
 from kafka.admin import KafkaAdminClient
 from kafka.consumer import KafkaConsumer
 from kafka.consumer.subscription_state import ConsumerRebalanceListener

@@ -62,6 +62,10 @@ def check_unrecognized(configs: Iterable[str], known: Iterable[str]) -> None:
         raise UnrecognizedConfigsError(f'Unrecognized configs: {{{listed}}}')
 
 
+class _InvalidBootstrapServer(KafkaConfigurationError, ValueError):
+    """A malformed ``bootstrap_servers`` entry (kafka-python raises ValueError)."""
+
+
 def collect_hosts(servers: Any) -> list[str]:
     """Normalize ``bootstrap_servers`` to a list of ``'host:port'`` strings.
 
@@ -95,8 +99,8 @@ def collect_hosts(servers: Any) -> list[str]:
         else:
             host, port = spec, ''
         if port:
-            if not port.isdigit():
-                raise KafkaConfigurationError(f'Invalid port in bootstrap server {entry.strip()!r}')
+            if not port.isdigit() or not 0 < int(port) < 65536:
+                raise _InvalidBootstrapServer(f'Invalid port in bootstrap server {entry.strip()!r}')
         else:
             port = str(DEFAULT_KAFKA_PORT)
         hosts.append(f'{host}:{port}')
@@ -122,3 +126,18 @@ def ensure_valid_topic_name(topic: Any) -> None:
         raise ValueError(
             f'Topic name "{topic}" is illegal, it contains a character other than ASCII alphanumerics,'
             ' ".", "_" and "-"')
+
+
+def eager_bootstrap_timeout_ms(config: dict[str, Any], user_keys: Iterable[str]) -> float | None:
+    """How long a constructor waits for the first broker, as kafka-python does it.
+
+    kafka-python bootstraps in the constructor only when ``api_version`` is not given: 3.x for
+    ``bootstrap_timeout_ms``, 2.x for ``api_version_auto_timeout_ms`` (used here when a script
+    sets it and not the 3.x key). None: no eager bootstrap.
+    """
+    if config.get('api_version') not in (None, 'auto'):
+        return None
+    keys = set(user_keys)
+    if 'api_version_auto_timeout_ms' in keys and 'bootstrap_timeout_ms' not in keys:
+        return float(config['api_version_auto_timeout_ms'])
+    return float(config['bootstrap_timeout_ms'])

@@ -82,18 +82,7 @@ impl Admin {
 
     /// Connects to the cluster and loads broker metadata, retrying until `timeout`.
     pub async fn bootstrap(&self, timeout: Duration) -> Result<()> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            match self.client.fetch_metadata(Some(Vec::new())).await {
-                Ok(_) => return Ok(()),
-                Err(e) if Instant::now() + self.retry_backoff() < deadline => {
-                    log::debug!("admin bootstrap: {e}; retrying");
-                    tokio::time::sleep(self.retry_backoff()).await;
-                }
-                Err(Error::NoBrokersAvailable(m)) => return Err(Error::NoBrokersAvailable(m)),
-                Err(e) => return Err(Error::NoBrokersAvailable(e.to_string())),
-            }
-        }
+        self.client.bootstrap(timeout).await
     }
 
     /// Sends `req` to any broker, retrying connection failures until the request timeout.

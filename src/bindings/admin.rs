@@ -109,7 +109,8 @@ impl PyAdmin {
     /// Connects and loads metadata; raises NoBrokersAvailable after `timeout_ms`.
     fn bootstrap(&self, py: Python<'_>, timeout_ms: f64) -> PyResult<()> {
         let t = Duration::from_secs_f64(timeout_ms.max(0.0) / 1000.0);
-        self.run(py, move |a| a.bootstrap(t))
+        let admin = &self.inner;
+        super::wait::block_on_interruptibly(py, admin.bootstrap(t))
     }
 
     fn bootstrap_connected(&self) -> bool {

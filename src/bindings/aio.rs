@@ -400,7 +400,7 @@ impl AioProducer {
         timeout_ms: u64,
     ) -> PyResult<Bound<'py, PyAny>> {
         let producer = self.producer.clone_ref(py);
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        super::aio_runtime::future_into_py(py, async move {
             let core = producer.get().core();
             let deadline = Instant::now() + Duration::from_millis(timeout_ms);
             if core.cached_topic(&topic).is_none() {
@@ -425,7 +425,7 @@ impl AioProducer {
     /// Awaitable: connects and loads cluster metadata, retrying until `timeout_ms`.
     fn bootstrap<'py>(&self, py: Python<'py>, timeout_ms: u64) -> PyResult<Bound<'py, PyAny>> {
         let producer = self.producer.clone_ref(py);
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        super::aio_runtime::future_into_py(py, async move {
             let client = producer.get().core().client().clone();
             let deadline = Instant::now() + Duration::from_millis(timeout_ms);
             loop {
@@ -451,7 +451,7 @@ impl AioProducer {
         timeout_ms: u64,
     ) -> PyResult<Bound<'py, PyAny>> {
         let producer = self.producer.clone_ref(py);
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        super::aio_runtime::future_into_py(py, async move {
             let core = producer.get().core();
             let info = match core.cached_topic(&topic) {
                 Some(t) => t,
@@ -480,7 +480,7 @@ impl AioProducer {
         // A zero timeout only marks the current batches for immediate sending and wakes the sender.
         let core = self.core();
         let _ = py.detach(|| core.flush(Some(Duration::ZERO)));
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        super::aio_runtime::future_into_py(py, async move {
             for (_, r) in &pending {
                 r.wait_async().await;
             }

@@ -248,7 +248,7 @@ impl AioConsumer {
         let consumer = self.consumer.clone_ref(py);
         let deadline = Instant::now() + secs(timeout_s);
         let only = only.map(parts_from);
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        super::aio_runtime::future_into_py(py, async move {
             Ok(consumer.get().core().wait_ready(deadline, only).await)
         })
     }
@@ -258,7 +258,7 @@ impl AioConsumer {
     fn group_step<'py>(&self, py: Python<'py>, timeout_s: f64) -> PyResult<Bound<'py, PyAny>> {
         let consumer = self.consumer.clone_ref(py);
         let timeout = secs(timeout_s);
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        super::aio_runtime::future_into_py(py, async move {
             let step = consumer.get().core().group_step_async(timeout).await.map_err(err_to_py)?;
             Ok(match step {
                 GroupStep::Stable => ("stable", Vec::new()),
@@ -280,7 +280,7 @@ impl AioConsumer {
     ) -> PyResult<Bound<'py, PyAny>> {
         let consumer = self.consumer.clone_ref(py);
         let deadline = Instant::now() + secs(timeout_s);
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        super::aio_runtime::future_into_py(py, async move {
             let tp = TopicPartition::new(topic, partition);
             consumer
                 .get()
@@ -310,7 +310,7 @@ impl AioConsumer {
                 .collect()
         });
         let fut = self.core().commit_future(offsets, opt_secs(timeout_s)).map_err(|e| core_err(py, e))?;
-        pyo3_async_runtimes::tokio::future_into_py(py, async move { fut.await.map_err(err_to_py) })
+        super::aio_runtime::future_into_py(py, async move { fut.await.map_err(err_to_py) })
     }
 
     /// Awaitable: [(offset, metadata, leader_epoch) or None] for each partition.
@@ -324,7 +324,7 @@ impl AioConsumer {
         let parts = parts_from(parts);
         let fut =
             self.core().committed_future(parts.clone(), opt_secs(timeout_s)).map_err(|e| core_err(py, e))?;
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        super::aio_runtime::future_into_py(py, async move {
             let found = fut.await.map_err(err_to_py)?;
             Ok(parts
                 .iter()
@@ -345,7 +345,7 @@ impl AioConsumer {
         let q: Vec<(TopicPartition, i64)> =
             queries.into_iter().map(|(t, p, ts)| (TopicPartition::new(t, p), ts)).collect();
         let fut = self.core().list_offsets_future(q, opt_secs(timeout_s));
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        super::aio_runtime::future_into_py(py, async move {
             let found = fut.await.map_err(err_to_py)?;
             Ok(found
                 .into_iter()
@@ -363,14 +363,14 @@ impl AioConsumer {
         timeout_s: Option<f64>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let fut = self.core().topics_future(exclude_internal, opt_secs(timeout_s));
-        pyo3_async_runtimes::tokio::future_into_py(py, async move { fut.await.map_err(err_to_py) })
+        super::aio_runtime::future_into_py(py, async move { fut.await.map_err(err_to_py) })
     }
 
     /// Awaitable: connects and loads the metadata of all topics, retrying until `timeout_s`.
     fn bootstrap<'py>(&self, py: Python<'py>, timeout_s: f64) -> PyResult<Bound<'py, PyAny>> {
         let client = self.core().client().clone();
         let deadline = Instant::now() + secs(timeout_s);
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        super::aio_runtime::future_into_py(py, async move {
             loop {
                 let left = deadline.saturating_duration_since(Instant::now());
                 let err = match tokio::time::timeout(left, client.fetch_metadata(None)).await {
@@ -396,7 +396,7 @@ impl AioConsumer {
     ) -> PyResult<Bound<'py, PyAny>> {
         let consumer = self.consumer.clone_ref(py);
         let timeout = opt_secs(timeout_s);
-        pyo3_async_runtimes::tokio::future_into_py(py, async move {
+        super::aio_runtime::future_into_py(py, async move {
             consumer.get().core().close_async(autocommit, timeout).await;
             Ok(())
         })

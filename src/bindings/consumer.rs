@@ -379,7 +379,20 @@ impl PyConsumer {
             let left = deadline.saturating_duration_since(Instant::now());
             let inner = &self.inner;
             let got = py.detach(|| inner.poll_once(max_records, left.min(SLICE), update_offsets));
-            let drained = got.map_err(|e| poll_err(py, e))?;
+            let drained = match got {
+                Ok(drained) => drained,
+                // No broker reachable (yet): kafka-python's poll() keeps trying until its timeout
+                // and returns nothing, so a retry loop around it never spins.
+                Err(PollError::Core(e @ (Error::NoBrokersAvailable(_) | Error::Connection(_))))
+                    if !left.is_zero() =>
+                {
+                    log::debug!("poll: {e}; retrying until the poll timeout");
+                    py.detach(|| std::thread::sleep(left.min(SLICE)));
+                    Vec::new()
+                }
+                Err(PollError::Core(Error::NoBrokersAvailable(_) | Error::Connection(_))) => Vec::new(),
+                Err(e) => return Err(poll_err(py, e)),
+            };
             if !drained.is_empty() {
                 return self.build(py, drained);
             }
@@ -534,6 +547,14 @@ impl PyConsumer {
     /// (generation, member_id, stable), or None without group_id.
     fn group_generation(&self) -> Option<(i32, String, bool)> {
         self.inner.group_generation()
+    }
+
+    /// Connects and loads metadata (kafka-python's eager bootstrap); raises NoBrokersAvailable
+    /// after `timeout_ms`, KeyboardInterrupt on Ctrl-C.
+    fn bootstrap(&self, py: Python<'_>, timeout_ms: f64) -> PyResult<()> {
+        let t = Duration::from_secs_f64(timeout_ms.max(0.0) / 1000.0);
+        let client = self.inner.client().clone();
+        super::wait::block_on_interruptibly(py, async move { client.bootstrap(t).await })
     }
 
     fn bootstrap_connected(&self) -> bool {

@@ -5,12 +5,14 @@ mod admin;
 mod aio;
 mod aio_consumer;
 mod aio_future;
+mod aio_runtime;
 mod config;
 mod consumer;
 mod errors;
 mod future;
 mod producer;
 mod record;
+mod wait;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -59,6 +61,18 @@ fn _mark_shutdown() {
     SHUTTING_DOWN.store(true, Ordering::Release);
 }
 
+/// `os.register_at_fork(after_in_child=...)`: the child builds a runtime of its own on next use.
+#[pyfunction]
+fn _after_fork_in_child() {
+    crate::network::runtime::after_fork_in_child();
+}
+
+/// The fork generation of this process (0 in the process that imported `kafka`).
+#[pyfunction]
+fn _fork_generation() -> u64 {
+    crate::network::runtime::generation()
+}
+
 #[pymodule]
 #[pyo3(name = "_native")]
 fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -73,8 +87,6 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let shutdown = wrap_pyfunction!(_mark_shutdown, m)?;
     py.import("atexit")?.call_method1("register", (shutdown,))?;
     m.add_class::<producer::PyProducer>()?;
-    // asyncio: awaitables run on the shared runtime (ignored if pyo3-async-runtimes already has it).
-    let _ = pyo3_async_runtimes::tokio::init_with_runtime(crate::network::runtime::runtime());
     m.add_class::<aio::AioProducer>()?;
     m.add_class::<aio_consumer::AioConsumer>()?;
     m.add_class::<aio_future::DeliveryFuture>()?;
@@ -84,6 +96,8 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<consumer::PyConsumer>()?;
     m.add_class::<future::FutureRecordMetadata>()?;
     m.add_function(wrap_pyfunction!(murmur2, m)?)?;
+    m.add_function(wrap_pyfunction!(_after_fork_in_child, m)?)?;
+    m.add_function(wrap_pyfunction!(_fork_generation, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

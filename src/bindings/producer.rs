@@ -271,6 +271,14 @@ impl PyProducer {
         self.closed.store(true, Ordering::Release);
     }
 
+    /// Connects and loads metadata (kafka-python's eager bootstrap); raises NoBrokersAvailable
+    /// after `timeout_ms`, KeyboardInterrupt on Ctrl-C.
+    fn bootstrap(&self, py: Python<'_>, timeout_ms: f64) -> PyResult<()> {
+        let t = Duration::from_secs_f64(timeout_ms.max(0.0) / 1000.0);
+        let client = self.inner.client().clone();
+        super::wait::block_on_interruptibly(py, async move { client.bootstrap(t).await })
+    }
+
     fn bootstrap_connected(&self) -> bool {
         self.inner.client().bootstrap_connected()
     }

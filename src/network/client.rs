@@ -278,6 +278,29 @@ impl Client {
         self.fetch_metadata(Some(topics)).await
     }
 
+    /// Connects and loads broker metadata (no topics), retrying until `timeout`; then
+    /// `NoBrokersAvailable`, as kafka-python's constructors raise when no broker answers.
+    pub async fn bootstrap(&self, timeout: Duration) -> Result<()> {
+        let deadline = Instant::now() + timeout;
+        let backoff = self.config.retry_backoff.max(Duration::from_millis(10));
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let err = match tokio::time::timeout(left, self.fetch_metadata(Some(Vec::new()))).await {
+                Ok(Ok(_)) => return Ok(()),
+                Ok(Err(e)) => e,
+                Err(_) => Error::Timeout("metadata request timed out".into()),
+            };
+            if Instant::now() + backoff >= deadline {
+                return Err(match err {
+                    Error::NoBrokersAvailable(m) => Error::NoBrokersAvailable(m),
+                    e => Error::NoBrokersAvailable(format!("no broker answered within {timeout:?}: {e}")),
+                });
+            }
+            log::debug!("bootstrap: {err}; retrying");
+            tokio::time::sleep(backoff).await;
+        }
+    }
+
     /// Fetches metadata for `topics` (None: all topics) and merges it into the cache.
     pub async fn fetch_metadata(&self, topics: Option<Vec<String>>) -> Result<Arc<ClusterSnapshot>> {
         let conn = self.any_connection().await?;

@@ -323,6 +323,8 @@ class KafkaCluster:
             'auto.create.topics.enable': 'true',
             'delete.topic.enable': 'true',
             'log.segment.bytes': str(64 * 1024 * 1024),
+            # Tests write records with historical timestamps (1970, 2023): no time-based deletion.
+            'log.retention.ms': '-1',
             'log.retention.check.interval.ms': '60000',
             'num.network.threads': '2',
             'num.io.threads': '4',

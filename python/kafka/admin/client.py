@@ -9,6 +9,7 @@ import uuid
 from collections import defaultdict, namedtuple
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from kafka import _fork
 from kafka import errors as Errors
 from kafka._compat import UnsupportedConfigError, check_unrecognized, collect_hosts
 from kafka.admin._types import (
@@ -217,6 +218,8 @@ class KafkaAdminClient:
             native_config[key] = int(config[key])
         self._native = _native.Admin(native_config)
         self._closed = False
+        self._inherited = False
+        _fork.track(self)
         try:
             self._native.bootstrap(float(config['bootstrap_timeout_ms']))
         except BaseException:
@@ -238,12 +241,19 @@ class KafkaAdminClient:
         if getattr(self, '_closed', True):
             return
         self._closed = True
-        self._native.close()
+        if not self._inherited:
+            self._native.close()
         log.debug('KafkaAdminClient is now closed.')
+
+    def _on_fork(self) -> None:
+        """In a forked child: this client belongs to the parent (see :mod:`kafka._fork`)."""
+        self._inherited = True
 
     def _ensure_open(self) -> Any:
         if self._closed:
             raise Errors.IllegalStateError('KafkaAdminClient is closed')
+        if self._inherited:
+            raise _fork.inherited_error(self)
         return self._native
 
     def _validate_timeout(self, timeout_ms: Any) -> int:

@@ -10,6 +10,7 @@ import re
 import time
 from typing import TYPE_CHECKING, Any, Callable
 
+from kafka import _fork
 from kafka import errors as Errors
 from kafka._compat import UnsupportedConfigError, collect_hosts, ensure_valid_topic_name
 from kafka.aio.structs import ConsumerRecord
@@ -188,6 +189,7 @@ class AIOKafkaConsumer:
         self._aio: Any = _native.AioConsumer(self._core, ConsumerRecord, key_deserializer, value_deserializer)
         self._started = False
         self._closed = False
+        _fork.track(self)
         self._listener: Any = None
         self._pattern: re.Pattern[str] | None = None
         self._pattern_checked = 0.0
@@ -232,6 +234,8 @@ class AIOKafkaConsumer:
         if self._closed:
             return
         self._closed = True
+        if getattr(self, '_inherited', False):
+            return
         self._aio.wake()  # pending getone() calls see the consumer closed
         self._flush_positions()
         self._records.clear()
@@ -268,7 +272,13 @@ class AIOKafkaConsumer:
 
     # -- helpers ---------------------------------------------------------------------------
 
+    def _on_fork(self) -> None:
+        """In a forked child: this consumer belongs to the parent (see :mod:`kafka._fork`)."""
+        self._inherited = True
+
     def _check_running(self) -> None:
+        if getattr(self, '_inherited', False):
+            raise _fork.inherited_error(self)
         if self._closed:
             raise Errors.ConsumerStoppedError()
         if not self._started:

@@ -8,6 +8,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any, Callable
 
+from kafka import _fork
 from kafka import errors as Errors
 from kafka._compat import (
     InvalidHeadersError,
@@ -261,6 +262,7 @@ class AIOKafkaProducer:
             drain = native.drain
             native.set_wake_callback(lambda: loop.call_soon_threadsafe(drain))
         self._native = native
+        _fork.track(self)
         try:
             await native.bootstrap(self._request_timeout_ms)
         except Errors.KafkaError as exc:
@@ -274,7 +276,7 @@ class AIOKafkaProducer:
         if self._closed:
             return
         self._closed = True
-        if self._native is None:
+        if self._native is None or getattr(self, '_inherited', False):
             return
         try:
             await self.flush()
@@ -315,7 +317,14 @@ class AIOKafkaProducer:
             raise SerializedTypeError(f'Unsupported type for serialized value: {type(value_bytes)}')
         return key_bytes, value_bytes
 
+    def _on_fork(self) -> None:
+        """In a forked child: this producer belongs to the parent (see :mod:`kafka._fork`)."""
+        self._inherited = True
+        self._native = None  # send() takes the checked path, which raises
+
     def _check_open(self) -> Any:
+        if getattr(self, '_inherited', False):
+            raise _fork.inherited_error(self)
         native = self._native
         if native is None or self._closed:
             if self._closed:

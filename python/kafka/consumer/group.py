@@ -9,11 +9,13 @@ import re
 import time
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
+from kafka import _fork
 from kafka import errors as Errors
 from kafka._compat import (
     UnsupportedConfigError,
     check_unrecognized,
     collect_hosts,
+    eager_bootstrap_timeout_ms,
     ensure_valid_topic_name,
 )
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
@@ -47,8 +49,9 @@ class _UsageError(ValueError, AssertionError):
     """A bad argument (ValueError in kafka-python 3, AssertionError in 2.x)."""
 
 
-class _StateError(Errors.IllegalStateError, AssertionError):
-    """An operation on a partition that is not assigned, or on a closed consumer."""
+class _StateError(Errors.IllegalStateError, ValueError, AssertionError):
+    """An operation on a partition that is not assigned, on a closed consumer, or on offsets
+    without a group_id (IllegalStateError or ValueError in kafka-python 3, AssertionError in 2.x)."""
 
 
 def _default_commit_callback(offsets: Any, response: Any) -> bool:
@@ -284,6 +287,8 @@ class KafkaConsumer:
         value_fn, value_mode = _deserializer_call(self.config['value_deserializer'])
         self._native = _native.Consumer(native_cfg, key_fn, key_mode, value_fn, value_mode)
         self._closed = False
+        self._inherited = False
+        _fork.track(self)
         self._listener: ConsumerRebalanceListener | None = None
         self._pattern: re.Pattern[str] | None = None
         self._pattern_checked = 0.0
@@ -295,6 +300,14 @@ class KafkaConsumer:
         self._iter_index = 0
         self._iter_flushed = 0
         self._commit_futures: dict[int, tuple[Future, Any, Callable[..., Any] | None]] = {}
+        bootstrap_ms = eager_bootstrap_timeout_ms(self.config, configs)
+        if bootstrap_ms is not None:
+            try:
+                self._native.bootstrap(bootstrap_ms)
+            except BaseException:
+                self._closed = True
+                self._native.close(False, 0.0)
+                raise
         if topics:
             self.subscribe(topics=topics)
 
@@ -303,6 +316,12 @@ class KafkaConsumer:
     def _check_open(self) -> None:
         if self._closed:
             raise _StateError('KafkaConsumer is closed')
+        if self._inherited:
+            raise _fork.inherited_error(self)
+
+    def _on_fork(self) -> None:
+        """In a forked child: this consumer belongs to the parent (see :mod:`kafka._fork`)."""
+        self._inherited = True
 
     def _check_partition(self, partition: Any, assigned: set[TopicPartition] | None = None) -> TopicPartition:
         if not isinstance(partition, TopicPartition):
@@ -664,7 +683,7 @@ class KafkaConsumer:
 
     def _require_group(self) -> None:
         if self.config['group_id'] is None:
-            raise _UsageError('Requires group_id')
+            raise _StateError('Requires group_id')
 
     @staticmethod
     def _offsets_arg(offsets: dict[TopicPartition, Any] | None) -> list[tuple[str, int, int, str, int]] | None:
@@ -742,7 +761,17 @@ class KafkaConsumer:
         """Commit consumed offsets (if autocommit and enable_auto_commit), leave the group, disconnect."""
         if self._closed:
             return
+        if self._inherited:
+            self._closed = True  # the parent's group membership and offsets are the parent's
+            return
         self._flush_iter_positions()
+        if self._listener is not None and self.config['group_id'] is not None and self._native.subscription() is not None:
+            # Leaving the group revokes the assignment: the listener runs while this consumer is
+            # still a member, so offsets it commits are accepted (as kafka-python and Java do).
+            assigned = self.assignment()
+            if assigned:
+                self._call_listener('on_partitions_revoked', assigned)
+                self._flush_iter_positions()
         self._native.close(autocommit, None if timeout_ms is None else timeout_ms / 1000.0)
         self._run_commit_callbacks()
         self._closed = True
@@ -759,7 +788,7 @@ class KafkaConsumer:
         self.close()
 
     def __del__(self) -> None:
-        if not getattr(self, '_closed', True):
+        if not getattr(self, '_closed', True) and not self._inherited:
             try:
                 self._native.close(False, 1.0)
             except Exception:  # noqa: BLE001,S110 - best effort at garbage collection

@@ -12,6 +12,7 @@ import threading
 import weakref
 from typing import TYPE_CHECKING, Any, Callable, ClassVar
 
+from kafka import _fork
 from kafka import errors as Errors
 from kafka._compat import (
     ClientClosedError,
@@ -22,6 +23,7 @@ from kafka._compat import (
     UnsupportedConfigError,
     check_unrecognized,
     collect_hosts,
+    eager_bootstrap_timeout_ms,
     ensure_valid_topic_name,
 )
 from kafka.partitioner import DefaultPartitioner, Partitioner, StickyPartitioner
@@ -387,7 +389,21 @@ class KafkaProducer:
         self._callback_thread.start()
         self._atexit_hook: Callable[[], None] | None = functools.partial(_close_at_exit, weakref.ref(self))
         atexit.register(self._atexit_hook)
+        self._inherited = False
+        _fork.track(self)
+        bootstrap_ms = eager_bootstrap_timeout_ms(config, configs)
+        if bootstrap_ms is not None:
+            try:
+                native.bootstrap(bootstrap_ms)
+            except BaseException:
+                self.close(timeout=0, null_logger=True)
+                raise
         log.debug('%s: Kafka producer started', self)
+
+    def _on_fork(self) -> None:
+        """In a forked child: this producer belongs to the parent (see :mod:`kafka._fork`)."""
+        self._inherited = True
+        self._fast = False
 
     def _resolve_idempotence(self, user_keys: set[str]) -> None:
         """Apply kafka-python 3's (KIP-679) rules for enable_idempotence."""
@@ -455,6 +471,8 @@ class KafkaProducer:
                 return future  # type: ignore[no-any-return]
         if self._closed:
             raise ClientClosedError('KafkaProducer already closed!')
+        if self._inherited:
+            raise _fork.inherited_error(self)
         if value is None and key is None:
             raise NullRecordError('Need at least one: key or value')
         if headers is None:
@@ -534,7 +552,10 @@ class KafkaProducer:
 
         Raises:
             KafkaTimeoutError: the records did not complete within timeout.
+            IllegalStateError: the producer was created before os.fork() in the parent.
         """
+        if self._inherited:
+            raise _fork.inherited_error(self)
         self._native.flush(timeout)
 
     def close(self, timeout: float | None = None, null_logger: bool = False) -> None:
@@ -561,6 +582,8 @@ class KafkaProducer:
                 return
             self._fast = False
             self._closed = True
+        if self._inherited:
+            return  # the parent's records are the parent's to deliver
         if not null_logger:
             log.info('%s: Closing the Kafka producer with %s secs timeout.', self, timeout)
         try:
