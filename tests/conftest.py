@@ -336,7 +336,12 @@ class LoopProbe:
 
     def __init__(self) -> None:
         import asyncio
+        import gc
 
+        # The test process's own objects (pytest's, earlier tests') are moved out of the
+        # collector's reach: a full collection over them is the harness's cost, not the loop's.
+        gc.collect()
+        gc.freeze()
         self.ticks = 0
         self.longest_cpu_s = 0.0
         self._stop = asyncio.Event()
@@ -354,8 +359,11 @@ class LoopProbe:
             self.ticks += 1
 
     async def stop(self) -> LoopProbe:
+        import gc
+
         self._stop.set()
         await self._task
+        gc.unfreeze()
         return self
 
     def assert_responsive(self, min_ticks: int = 3, max_cpu_s: float = 0.05) -> None:
