@@ -12,10 +12,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 
 use super::config::client_config;
-use super::errors::IntoPyResult;
 use crate::admin::Admin;
 use crate::error::Result;
-use crate::network::runtime::runtime;
 use crate::protocol::messages::*;
 use crate::protocol::ApiKey;
 
@@ -93,8 +91,7 @@ impl PyAdmin {
         F: FnOnce(&'a Admin) -> Fut + Send,
         Fut: Future<Output = Result<T>> + Send + 'a,
     {
-        let inner = &self.inner;
-        py.detach(move || runtime().block_on(f(inner))).py_err(py)
+        super::wait::block_on_interruptibly(py, f(&self.inner))
     }
 }
 

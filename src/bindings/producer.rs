@@ -264,11 +264,28 @@ impl PyProducer {
     }
 
     /// Flushes within `timeout_s` (None: wait for everything), fails what is left, disconnects.
+    /// The wait runs in 100 ms slices: Ctrl-C closes at once (pending records fail) and raises.
     #[pyo3(signature = (timeout_s=None))]
-    fn close(&self, py: Python<'_>, timeout_s: Option<f64>) {
+    fn close(&self, py: Python<'_>, timeout_s: Option<f64>) -> PyResult<()> {
+        let deadline = timeout_s.map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0)));
         let inner = &self.inner;
-        py.detach(|| inner.close(timeout_s.map(|t| Duration::from_secs_f64(t.max(0.0)))));
+        let interrupted = loop {
+            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            if left.is_some_and(|l| l.is_zero()) || inner.is_closed() {
+                break None;
+            }
+            let slice = left.map_or(Duration::from_millis(100), |l| l.min(Duration::from_millis(100)));
+            if py.detach(|| inner.flush(Some(slice))) {
+                break None;
+            }
+            if let Err(e) = py.check_signals() {
+                break Some(e);
+            }
+        };
+        // Everything deliverable in time was flushed: close without waiting again.
+        py.detach(|| inner.close(Some(Duration::ZERO)));
         self.closed.store(true, Ordering::Release);
+        interrupted.map_or(Ok(()), Err)
     }
 
     /// Connects and loads metadata (kafka-python's eager bootstrap); raises NoBrokersAvailable

@@ -31,6 +31,8 @@ pub struct ClientConfig {
     pub reconnect_backoff_max: Duration,
     pub max_in_flight: usize,
     pub allow_auto_create_topics: bool,
+    /// Largest response accepted from a broker (kafka-python's `receive_message_max_bytes`).
+    pub receive_message_max_bytes: usize,
 }
 
 impl Default for ClientConfig {
@@ -45,6 +47,7 @@ impl Default for ClientConfig {
             reconnect_backoff_max: Duration::from_millis(1000),
             max_in_flight: 5,
             allow_auto_create_topics: true,
+            receive_message_max_bytes: 100_000_000,
         }
     }
 }
@@ -156,6 +159,7 @@ impl Client {
             request_timeout: self.config.request_timeout,
             connect_timeout: self.config.request_timeout.min(Duration::from_secs(10)),
             max_in_flight: self.config.max_in_flight,
+            max_response_size: self.config.receive_message_max_bytes,
         }
     }
 

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use bytes::{BufMut, Bytes, BytesMut};
 use parking_lot::Mutex;
-use tokio::io::{AsyncReadExt, AsyncWriteExt, BufWriter};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, BufWriter};
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 use tokio::net::TcpStream;
 use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit, Semaphore};
@@ -24,8 +24,9 @@ use crate::protocol::header::{response_header_version, RequestHeader, ResponseHe
 use crate::protocol::messages::{ApiVersionsRequest, ApiVersionsResponse};
 use crate::protocol::{error_code, ApiKey, Message, Request};
 
-/// Largest response frame we accept (a forged size must not make us allocate gigabytes).
-const MAX_RESPONSE_SIZE: usize = 512 * 1024 * 1024;
+/// A response is read in pieces of at most this size: memory grows with the bytes that
+/// arrive, never with what a length field claims.
+const READ_CHUNK: usize = 256 * 1024;
 const UNSUPPORTED_VERSION: i16 = 35;
 
 /// Settings a connection needs.
@@ -35,6 +36,9 @@ pub struct ConnectionConfig {
     pub request_timeout: Duration,
     pub connect_timeout: Duration,
     pub max_in_flight: usize,
+    /// Largest response frame accepted (`receive_message_max_bytes`); larger ones end the
+    /// connection with an error instead of being read.
+    pub max_response_size: usize,
 }
 
 struct Pending {
@@ -79,6 +83,7 @@ impl Connection {
         let (tx, rx) = mpsc::unbounded_channel();
         let queue = Arc::new(Mutex::new(VecDeque::new()));
         let dead = Arc::new(AtomicBool::new(false));
+        let max_response_size = config.max_response_size;
         let mut conn = Connection {
             addr: addr.to_string(),
             in_flight: Arc::new(Semaphore::new(config.max_in_flight.max(1))),
@@ -90,7 +95,7 @@ impl Connection {
             versions: HashMap::new(),
         };
         tokio::spawn(write_loop(wr, rx, queue.clone(), dead.clone()));
-        tokio::spawn(read_loop(rd, queue, dead));
+        tokio::spawn(read_loop(rd, queue, dead, max_response_size));
         conn.versions = conn.negotiate_versions().await?;
         Ok(Arc::new(conn))
     }
@@ -314,20 +319,44 @@ async fn write_loop(
     fail_all(&queue, "connection closed");
 }
 
-async fn read_loop(mut rd: OwnedReadHalf, queue: Arc<Mutex<VecDeque<Pending>>>, dead: Arc<AtomicBool>) {
+/// Reads a `size`-byte frame body, growing the buffer with the bytes that actually arrive.
+async fn read_frame<R: AsyncRead + Unpin>(rd: &mut R, size: usize) -> std::io::Result<BytesMut> {
+    let mut buf = BytesMut::with_capacity(size.min(READ_CHUNK));
+    while buf.len() < size {
+        let want = (size - buf.len()).min(READ_CHUNK);
+        buf.reserve(want);
+        let n = (&mut *rd).take(want as u64).read_buf(&mut buf).await?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+    }
+    Ok(buf)
+}
+
+async fn read_loop(
+    mut rd: OwnedReadHalf,
+    queue: Arc<Mutex<VecDeque<Pending>>>,
+    dead: Arc<AtomicBool>,
+    max_response_size: usize,
+) {
     let why = loop {
         let size = match rd.read_i32().await {
             Ok(s) => s,
             Err(e) => break format!("read from broker failed: {e}"),
         };
         let size = match usize::try_from(size) {
-            Ok(s) if (4..=MAX_RESPONSE_SIZE).contains(&s) => s,
+            Ok(s) if s >= 4 && s <= max_response_size => s,
+            Ok(s) if s > max_response_size => {
+                break format!(
+                    "response of {s} bytes is larger than receive_message_max_bytes ({max_response_size})"
+                )
+            }
             _ => break format!("invalid response size {size}"),
         };
-        let mut buf = BytesMut::zeroed(size);
-        if let Err(e) = rd.read_exact(&mut buf).await {
-            break format!("read from broker failed: {e}");
-        }
+        let buf = match read_frame(&mut rd, size).await {
+            Ok(b) => b,
+            Err(e) => break format!("read from broker failed: {e}"),
+        };
         let mut body = buf.freeze();
         let pending = queue.lock().pop_front();
         let Some(p) = pending else {

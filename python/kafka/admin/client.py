@@ -71,7 +71,7 @@ _UNSUPPORTED_CONFIGS = (
 _SECRET_CONFIGS = frozenset(('ssl_password', 'sasl_plain_password'))
 _NATIVE_INT_CONFIGS = (
     'request_timeout_ms', 'reconnect_backoff_ms', 'reconnect_backoff_max_ms', 'retry_backoff_ms',
-    'metadata_max_age_ms', 'max_in_flight_requests_per_connection',
+    'metadata_max_age_ms', 'max_in_flight_requests_per_connection', 'receive_message_max_bytes',
 )
 
 

@@ -65,7 +65,6 @@ _IGNORED_CONFIGS = (
     'metrics_enabled', 'metrics_num_samples', 'metrics_sample_window_ms', 'metric_group_prefix', 'selector',
     'legacy_iterator', 'client_dns_lookup', 'bootstrap_timeout_ms', 'socket_connection_setup_timeout_ms',
     'socket_connection_setup_timeout_max_ms', 'enable_incremental_fetch_sessions', 'client_rack',
-    'receive_message_max_bytes',
 )
 # Settings that would change behaviour and are not implemented: only their default is accepted.
 _UNSUPPORTED_CONFIGS = (
@@ -76,6 +75,7 @@ _UNSUPPORTED_CONFIGS = (
 )
 _NATIVE_KEYS = (
     'bootstrap_servers', 'client_id', 'group_id', 'group_instance_id', 'fetch_max_wait_ms', 'fetch_min_bytes',
+    'receive_message_max_bytes',
     'fetch_max_bytes', 'max_partition_fetch_bytes', 'request_timeout_ms', 'default_api_timeout_ms',
     'retry_backoff_ms', 'reconnect_backoff_ms', 'reconnect_backoff_max_ms',
     'max_in_flight_requests_per_connection', 'auto_offset_reset', 'enable_auto_commit',

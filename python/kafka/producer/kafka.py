@@ -71,7 +71,7 @@ _NATIVE_INT_CONFIGS = (
     'retries', 'batch_size', 'linger_ms', 'buffer_memory', 'max_block_ms', 'max_request_size',
     'request_timeout_ms', 'delivery_timeout_ms', 'retry_backoff_ms', 'metadata_max_age_ms',
     'max_in_flight_requests_per_connection', 'reconnect_backoff_ms', 'reconnect_backoff_max_ms',
-    'connections_max_idle_ms',
+    'connections_max_idle_ms', 'receive_message_max_bytes',
 )
 
 _COMPRESSION_TYPES = (None, 'gzip', 'snappy', 'lz4', 'zstd')
