@@ -10,7 +10,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 STAMP := $(VENV)/.deps-installed
 
-.PHONY: venv deps build cargo-test lint pytest test demo clean tools
+.PHONY: venv deps build cargo-test lint pytest test demo clean tools chaos
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ pytest: build tools
 	$(PY) -m pytest -q -ra tests
 
 test: cargo-test lint pytest
+
+# The long chaos suite on Apache Kafka (200k records, a fault every 0.5-1.5 s, a 15 s stall, kill -9,
+# leader moves); make test runs its short form.
+chaos: build tools
+	KAFKA_CHAOS=long KAFKA_TEST_BROKERS=kafka $(PY) -m pytest -q -ra -s tests/test_chaos.py
 
 demo: build
 	$(PY) scripts/demo.py

@@ -182,7 +182,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line('markers', 'tansu_skip(reason): Tansu lacks the feature; runs on Apache Kafka')
 
 
-def create_topic(bootstrap: str, name: str, partitions: int = 1, timeout: float = 30.0) -> str:
+def create_topic(bootstrap: str, name: str, partitions: int = 1, timeout: float = 30.0,
+                 replication_factor: int = 1) -> str:
     """Create ``name`` with ``partitions`` partitions and wait until its metadata is visible.
 
     Uses this package's own :class:`kafka.KafkaAdminClient`.
@@ -192,7 +193,7 @@ def create_topic(bootstrap: str, name: str, partitions: int = 1, timeout: float 
     timeout_ms = int(timeout * 1000)
     with KafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=timeout_ms,
                           bootstrap_timeout_ms=timeout_ms) as admin:
-        admin.create_topics({name: {'num_partitions': partitions, 'replication_factor': 1}},
+        admin.create_topics({name: {'num_partitions': partitions, 'replication_factor': replication_factor}},
                             timeout_ms=timeout_ms)
         admin.wait_for_topics([name], timeout_ms=timeout_ms)
         deadline = time.monotonic() + timeout

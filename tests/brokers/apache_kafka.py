@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .fault_proxy import FaultProxy
 from .tls import TlsMaterial, make_tls_material
 
 if TYPE_CHECKING:
@@ -147,12 +148,15 @@ class KafkaCluster:
 
     nodes: int = 1
     secure: bool = False
+    #: An ``EXTERNAL`` listener per node, advertised at a :class:`FaultProxy` in front of it.
+    proxied: bool = False
     extra_config: dict[str, str] = field(default_factory=dict)
     heap: str = '768m'
     workdir: Path | None = None
     _nodes: list[KafkaNode] = field(default_factory=list, init=False)
     _owns_workdir: bool = field(default=False, init=False)
     tls: TlsMaterial | None = field(default=None, init=False)
+    proxies: dict[int, FaultProxy] = field(default_factory=dict, init=False)
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> KafkaCluster:
@@ -163,12 +167,15 @@ class KafkaCluster:
             self._owns_workdir = True
         if self.secure:
             self.tls = make_tls_material(self.workdir / 'tls')
-        names = ('CONTROLLER', *(LISTENERS if self.secure else ('PLAINTEXT',)))
+        names = ('CONTROLLER', *(LISTENERS if self.secure else ('PLAINTEXT',)),
+                 *(('EXTERNAL',) if self.proxied else ()))
         self._nodes = [
             KafkaNode(node_id=i + 1, directory=self.workdir / f'node-{i + 1}',
                       ports={name: free_port() for name in names})
             for i in range(self.nodes)
         ]
+        if self.proxied:
+            self.proxies = {n.node_id: FaultProxy('127.0.0.1', n.ports['EXTERNAL']) for n in self._nodes}
         cluster_id = _cluster_id()
         formats = []
         for node in self._nodes:
@@ -199,6 +206,8 @@ class KafkaCluster:
                 node.process.send_signal(signal.SIGTERM)
         for node in self._nodes:
             self._reap(node, timeout=30.0)
+        for proxy in self.proxies.values():
+            proxy.close()
         if self._owns_workdir and self.workdir is not None:
             shutil.rmtree(self.workdir, ignore_errors=True)
 
@@ -233,6 +242,8 @@ class KafkaCluster:
     def bootstrap(self, listener: str = 'PLAINTEXT', node_ids: list[int] | None = None) -> str:
         """``host:port,...`` of ``listener`` on the given nodes (default all)."""
         ids = node_ids or [n.node_id for n in self._nodes]
+        if listener == 'EXTERNAL':
+            return ','.join(f'127.0.0.1:{self.proxies[i].port}' for i in ids)
         return ','.join(f'localhost:{self.node(i).ports[listener]}' if listener != 'PLAINTEXT'
                         else f'127.0.0.1:{self.node(i).ports[listener]}' for i in ids)
 
@@ -295,10 +306,12 @@ class KafkaCluster:
         voters = ','.join(f'{n.node_id}@127.0.0.1:{n.ports["CONTROLLER"]}' for n in self._nodes)
         replicas = min(self.nodes, 3)
         min_isr = 2 if replicas >= 3 else 1
-        listeners = [f'{name}://127.0.0.1:{port}' if name in ('CONTROLLER', 'PLAINTEXT')
+        listeners = [f'{name}://127.0.0.1:{port}' if name in ('CONTROLLER', 'PLAINTEXT', 'EXTERNAL')
                      else f'{name}://localhost:{port}' for name, port in node.ports.items()]
-        advertised = [entry for entry in listeners if not entry.startswith('CONTROLLER')]
-        protocol_map = ['CONTROLLER:PLAINTEXT', *(f'{n}:{n}' for n in node.ports if n != 'CONTROLLER')]
+        advertised = [f'EXTERNAL://127.0.0.1:{self.proxies[node.node_id].port}' if entry.startswith('EXTERNAL')
+                      else entry for entry in listeners if not entry.startswith('CONTROLLER')]
+        protocol_map = ['CONTROLLER:PLAINTEXT', 'EXTERNAL:PLAINTEXT',
+                        *(f'{n}:{n}' for n in node.ports if n not in ('CONTROLLER', 'EXTERNAL'))]
         props: dict[str, str] = {
             'process.roles': 'broker,controller',
             'node.id': str(node.node_id),

@@ -1,0 +1,359 @@
+"""Chaos on Apache Kafka: cut connections, stalls, kill -9, restarts and leader moves.
+
+``make test`` runs the short form (tens of thousands of records, a few faults); ``make chaos``
+(``KAFKA_CHAOS=long``) the long one (200k records, a fault every 0.5-1.5 s, a 15 s stall). Each
+scenario checks delivery with an independent reader (confluent-kafka, on a listener the faults
+do not touch): nothing acknowledged is lost, nothing is duplicated, keys stay in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import threading
+import time
+import uuid
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from conftest import Record, consume_all, create_topic
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from brokers.apache_kafka import KafkaCluster
+
+LONG = os.environ.get('KAFKA_CHAOS') == 'long'
+RECORDS = 200_000 if LONG else 20_000
+STALL_S = 15.0 if LONG else 3.0
+#: Production is spread over this many seconds, so that faults hit it many times.
+SPREAD_S = 60.0 if LONG else 8.0
+CHUNK = 500
+KEYS = 64
+
+pytestmark = [
+    pytest.mark.skipif(bool(os.environ.get('KAFKA_BOOTSTRAP_SERVERS')), reason='needs the Apache Kafka harness'),
+    pytest.mark.skipif('kafka' not in os.environ.get('KAFKA_TEST_BROKERS', 'tansu,kafka'),
+                       reason='Apache Kafka not selected'),
+    pytest.mark.timeout(1800 if LONG else 600),
+]
+
+
+@pytest.fixture(scope='module')
+def proxied() -> Iterator[KafkaCluster]:
+    """One Apache Kafka node whose EXTERNAL listener is behind a fault proxy."""
+    from brokers.apache_kafka import KafkaCluster
+
+    cluster = KafkaCluster(nodes=1, proxied=True).start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture(scope='module')
+def three_nodes() -> Iterator[KafkaCluster]:
+    """Three Apache Kafka nodes (RF 3, min.insync.replicas 2), each behind a fault proxy."""
+    from brokers.apache_kafka import KafkaCluster
+
+    cluster = KafkaCluster(nodes=3, proxied=True).start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+class Faults(threading.Thread):
+    """Cuts every connection through ``proxies`` every 0.5-1.5 s; one stall of STALL_S midway."""
+
+    def __init__(self, proxies: list[Any], stall_after: int = 3) -> None:
+        super().__init__(daemon=True)
+        self.proxies = proxies
+        self.stall_after = stall_after
+        self.done = threading.Event()
+        self.cuts = 0
+        self.stalls = 0
+
+    def run(self) -> None:
+        rng = random.Random(7)
+        while not self.done.wait(rng.uniform(0.5, 1.5)):
+            for proxy in self.proxies:
+                proxy.cut()
+            self.cuts += 1
+            if self.cuts == self.stall_after:
+                for proxy in self.proxies:
+                    proxy.stall()
+                self.done.wait(STALL_S)
+                for proxy in self.proxies:
+                    proxy.resume()
+                self.stalls += 1
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join(30)
+        for proxy in self.proxies:
+            proxy.resume()
+
+
+def _value(key: int, seq: int) -> bytes:
+    return b'%d:%d' % (key, seq)
+
+
+def check_exactly_once_in_order(records: list[Record], acked: set[tuple[int, int]], sent: int) -> dict[str, int]:
+    """0 acknowledged lost, 0 duplicated, every key's sequence increasing; return the counts."""
+    seen: dict[int, list[int]] = defaultdict(list)
+    for r in records:
+        assert r.value is not None
+        key, seq = (int(x) for x in r.value.split(b':'))
+        seen[key].append(seq)
+    duplicates = sum(len(v) - len(set(v)) for v in seen.values())
+    reordered = sum(1 for v in seen.values() for a, b in zip(v, v[1:]) if b < a)
+    present = {(k, s) for k, v in seen.items() for s in v}
+    lost = len(acked - present)
+    counts = {'sent': sent, 'acked': len(acked), 'read': len(records), 'lost': lost, 'duplicates': duplicates,
+              'reordered': reordered}
+    assert (lost, duplicates, reordered) == (0, 0, 0), counts
+    return counts
+
+
+def _produce_keyed(producer: Any, topic: str, n: int) -> tuple[list[Any], list[tuple[int, int]]]:
+    """Send ``n`` keyed records spread over SPREAD_S seconds (in chunks of CHUNK)."""
+    futures, ids = [], []
+    pause = SPREAD_S / max(1, n // CHUNK)
+    for i in range(n):
+        key, seq = i % KEYS, i // KEYS
+        futures.append(producer.send(topic, _value(key, seq), key=b'%d' % key))
+        ids.append((key, seq))
+        if i % CHUNK == CHUNK - 1:
+            time.sleep(pause)
+    return futures, ids
+
+
+def _acked(futures: list[Any], ids: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    acked = set()
+    for fut, ident in zip(futures, ids):
+        if fut.succeeded():
+            acked.add(ident)
+        else:
+            assert fut.exception is not None and str(fut.exception), 'a failed record must say why'
+    return acked
+
+
+def test_idempotent_producer_through_cuts_and_a_stall(proxied: KafkaCluster) -> None:
+    from kafka import KafkaProducer
+
+    topic = create_topic(proxied.bootstrap_servers, f'chaos-produce-{uuid.uuid4().hex[:8]}', 4)
+    faults = Faults(list(proxied.proxies.values()))
+    producer = KafkaProducer(bootstrap_servers=proxied.bootstrap('EXTERNAL'), linger_ms=5,
+                             request_timeout_ms=5000, delivery_timeout_ms=120_000)
+    faults.start()
+    try:
+        futures, ids = _produce_keyed(producer, topic, RECORDS)
+        producer.flush(timeout=300)
+    finally:
+        faults.stop()
+        producer.close(timeout=30)
+    acked = _acked(futures, ids)
+    assert faults.cuts >= 3 and faults.stalls == 1, (faults.cuts, faults.stalls)
+    assert len(acked) == RECORDS, f'{RECORDS - len(acked)} records failed (idempotent retries must cover cuts)'
+    counts = check_exactly_once_in_order(consume_all(proxied.bootstrap_servers, topic, RECORDS, extra_wait=2.0),
+                                         acked, RECORDS)
+    print('idempotent producer through faults:', counts, 'cuts', faults.cuts, 'stalls', faults.stalls)
+
+
+def test_asyncio_producer_through_cuts_and_a_stall(proxied: KafkaCluster) -> None:
+    from kafka.aio import AIOKafkaProducer
+
+    topic = create_topic(proxied.bootstrap_servers, f'chaos-aio-{uuid.uuid4().hex[:8]}', 4)
+    faults = Faults(list(proxied.proxies.values()))
+
+    async def run() -> tuple[list[Any], list[tuple[int, int]]]:
+        # aiokafka's producer is not idempotent by default (acks=1): ask for it, as its users do.
+        async with AIOKafkaProducer(bootstrap_servers=proxied.bootstrap('EXTERNAL'), linger_ms=5,
+                                    request_timeout_ms=5000, enable_idempotence=True) as producer:
+            futures, ids = [], []
+            pause = SPREAD_S / max(1, RECORDS // CHUNK)
+            for i in range(RECORDS):
+                key, seq = i % KEYS, i // KEYS
+                futures.append(await producer.send(topic, _value(key, seq), key=b'%d' % key))
+                ids.append((key, seq))
+                if i % CHUNK == CHUNK - 1:
+                    await asyncio.sleep(pause)
+            await asyncio.gather(*futures, return_exceptions=True)
+            return futures, ids
+
+    faults.start()
+    try:
+        futures, ids = asyncio.run(run())
+    finally:
+        faults.stop()
+    acked = {ident for fut, ident in zip(futures, ids) if fut.exception() is None}
+    assert faults.cuts >= 3 and faults.stalls == 1, (faults.cuts, faults.stalls)
+    assert len(acked) == RECORDS
+    counts = check_exactly_once_in_order(consume_all(proxied.bootstrap_servers, topic, RECORDS, extra_wait=2.0),
+                                         acked, RECORDS)
+    print('asyncio producer through faults:', counts, 'cuts', faults.cuts)
+
+
+def test_broker_restart_with_records_in_flight(proxied: KafkaCluster) -> None:
+    from kafka import KafkaProducer
+
+    topic = create_topic(proxied.bootstrap_servers, f'chaos-restart-{uuid.uuid4().hex[:8]}', 2)
+    producer = KafkaProducer(bootstrap_servers=proxied.bootstrap('EXTERNAL'), linger_ms=20,
+                             request_timeout_ms=5000)
+    try:
+        futures, ids = _produce_keyed(producer, topic, RECORDS // 2)
+        proxied.stop_node(1)
+        time.sleep(1.0)
+        proxied.start_node(1)
+        producer.flush(timeout=300)
+    finally:
+        producer.close(timeout=30)
+    acked = _acked(futures, ids)
+    assert len(acked) == RECORDS // 2
+    check_exactly_once_in_order(consume_all(proxied.bootstrap_servers, topic, RECORDS // 2, extra_wait=2.0),
+                                acked, RECORDS // 2)
+
+
+def _leader_of(cluster: KafkaCluster, topic: str, partition: int) -> int:
+    from kafka.admin import KafkaAdminClient
+
+    with KafkaAdminClient(bootstrap_servers=cluster.bootstrap_servers) as admin:
+        described = admin.describe_topics([topic])[0]
+        return next(p['leader_id'] for p in described['partitions'] if p['partition_index'] == partition)
+
+
+def test_acks_all_survives_kill_9_of_the_leader_and_leader_moves(three_nodes: KafkaCluster) -> None:
+    from brokers.apache_kafka import run_tool
+    from kafka import KafkaProducer
+
+    cluster = three_nodes
+    topic = create_topic(cluster.bootstrap_servers, f'chaos-failover-{uuid.uuid4().hex[:8]}', 3,
+                         replication_factor=3)
+    producer = KafkaProducer(bootstrap_servers=cluster.bootstrap_servers, acks='all', linger_ms=5,
+                             request_timeout_ms=5000)
+    victim = _leader_of(cluster, topic, 0)
+    futures: list[Any] = []
+    ids: list[tuple[int, int]] = []
+    pause = SPREAD_S / max(1, RECORDS // CHUNK)
+    try:
+        for i in range(RECORDS):
+            key, seq = i % KEYS, i // KEYS
+            futures.append(producer.send(topic, _value(key, seq), key=b'%d' % key))
+            ids.append((key, seq))
+            if i % CHUNK == CHUNK - 1:
+                time.sleep(pause)
+            if i == RECORDS // 3:
+                cluster.kill_node(victim)
+            elif i == 2 * RECORDS // 3:
+                cluster.start_node(victim)
+                # Move leadership back to the preferred replicas.
+                out = run_tool('org.apache.kafka.tools.LeaderElectionCommand', '--bootstrap-server',
+                               cluster.bootstrap_servers, '--election-type', 'preferred', '--all-topic-partitions')
+                assert out.returncode == 0, out.stdout + out.stderr
+        producer.flush(timeout=300)
+    finally:
+        producer.close(timeout=30)
+    acked = _acked(futures, ids)
+    counts = check_exactly_once_in_order(consume_all(cluster.bootstrap_servers, topic, len(acked), extra_wait=2.0),
+                                         acked, RECORDS)
+    print('kill -9 of the leader, restart, preferred election:', counts)
+
+
+def _java_hash(s: str) -> int:
+    h = 0
+    for ch in s.encode('utf-16-be').decode('utf-16-be'):
+        h = (31 * h + ord(ch)) & 0xFFFFFFFF
+    return h - (1 << 32) if h & 0x80000000 else h
+
+
+def _group_coordinator(cluster: KafkaCluster, group: str, offsets_partitions: int = 10) -> int:
+    """The node leading the __consumer_offsets partition of ``group`` (Kafka's coordinator)."""
+    partition = (_java_hash(group) & 0x7FFFFFFF) % offsets_partitions
+    return _leader_of(cluster, '__consumer_offsets', partition)
+
+
+def test_consumer_group_through_cuts_and_coordinator_failover(three_nodes: KafkaCluster) -> None:
+    """A group of 3 committing after processing: every record processed, none processed again
+    after its offset was committed, through connection cuts and a kill -9 of the coordinator."""
+    from confluent_kafka import Producer
+    from kafka import KafkaConsumer
+
+    cluster = three_nodes
+    topic = create_topic(cluster.bootstrap_servers, f'chaos-group-{uuid.uuid4().hex[:8]}', 6, replication_factor=3)
+    n = RECORDS // 2
+    producer = Producer({'bootstrap.servers': cluster.bootstrap_servers, 'linger.ms': 5})
+    for i in range(n):
+        producer.produce(topic, value=b'%d' % i, partition=i % 6)
+    assert producer.flush(60) == 0
+    group = f'chaos-group-{uuid.uuid4().hex[:8]}'
+    lock = threading.Lock()
+    processed: list[tuple[int, int]] = []
+    committed: dict[int, int] = {}
+    replayed_after_commit: list[tuple[int, int]] = []
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def member() -> None:
+        from kafka import OffsetAndMetadata
+        from kafka import errors as Errors
+
+        consumer = KafkaConsumer(topic, bootstrap_servers=cluster.bootstrap('EXTERNAL'), group_id=group,
+                                 enable_auto_commit=False, auto_offset_reset='earliest',
+                                 session_timeout_ms=10000, heartbeat_interval_ms=1000, request_timeout_ms=8000)
+        try:
+            while not stop.is_set():
+                batch = consumer.poll(timeout_ms=300)
+                if not batch:
+                    continue
+                with lock:
+                    for tp, recs in batch.items():
+                        for r in recs:
+                            if r.offset < committed.get(tp.partition, 0):
+                                replayed_after_commit.append((tp.partition, r.offset))
+                            processed.append((tp.partition, r.offset))
+                offsets = {tp: OffsetAndMetadata(recs[-1].offset + 1, '', -1) for tp, recs in batch.items()}
+                try:
+                    consumer.commit(offsets)
+                except (Errors.CommitFailedError, Errors.KafkaError):
+                    continue  # not committed: these records may be processed again
+                with lock:
+                    for tp, om in offsets.items():
+                        committed[tp.partition] = max(committed.get(tp.partition, 0), om.offset)
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            errors.append(exc)
+        finally:
+            consumer.close(timeout_ms=10000)
+
+    threads = [threading.Thread(target=member, daemon=True) for _ in range(3)]
+    faults = Faults(list(cluster.proxies.values()), stall_after=10**9)
+    for t in threads:
+        t.start()
+    faults.start()
+    try:
+        deadline = time.monotonic() + (900 if LONG else 300)
+        killed = False
+        while time.monotonic() < deadline:
+            with lock:
+                done = len(set(processed))
+            if not killed and done >= n // 3:
+                victim = _group_coordinator(cluster, group)
+                cluster.kill_node(victim)
+                time.sleep(2.0)
+                cluster.start_node(victim)
+                killed = True
+            if done >= n and killed:
+                break
+            time.sleep(0.5)
+    finally:
+        faults.stop()
+        stop.set()
+        for t in threads:
+            t.join(60)
+    assert not errors, errors
+    unique = set(processed)
+    assert len(unique) == n, f'{n - len(unique)} records never processed'
+    assert replayed_after_commit == [], f'{len(replayed_after_commit)} records processed again after their commit'
+    print('group through faults:', {'records': n, 'processed': len(processed), 'cuts': faults.cuts})
