@@ -85,7 +85,7 @@ fn consume(bootstrap: &str, topic: &str, n: u64) -> Result<(u64, f64, f64), Stri
         got += count as u64;
     }
     let out = (got, start.elapsed().as_secs_f64(), cpu_seconds() - cpu0);
-    consumer.close(false, Some(Duration::from_secs(5)));
+    consumer.close(false, Some(Duration::from_secs(5)), &mut || false);
     Ok(out)
 }
 

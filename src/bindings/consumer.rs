@@ -12,7 +12,7 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
 
 use super::cached;
 use super::config::{client_config, get, millis};
-use super::errors::to_pyerr;
+use super::errors::{signal_check, to_pyerr};
 use crate::consumer::{
     Consumer, ConsumerConfig, Drained, GroupStep, OffsetReset, PartitionError, PollError, TopicPartition,
 };
@@ -569,10 +569,14 @@ impl PyConsumer {
         Ok(d)
     }
 
+    /// Commits (if asked), leaves the group, disconnects; Ctrl-C cuts the waits short and is
+    /// raised once the consumer is closed.
     #[pyo3(signature = (autocommit=true, timeout_s=None))]
-    fn close(&self, py: Python<'_>, autocommit: bool, timeout_s: Option<f64>) {
+    fn close(&self, py: Python<'_>, autocommit: bool, timeout_s: Option<f64>) -> PyResult<()> {
         let inner = &self.inner;
-        py.detach(|| inner.close(autocommit, dur(timeout_s)));
+        let mut interrupt = None;
+        py.detach(|| inner.close(autocommit, dur(timeout_s), &mut signal_check(&mut interrupt)));
+        interrupt.map_or(Ok(()), Err)
     }
 }
 

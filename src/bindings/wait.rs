@@ -1,16 +1,12 @@
 //! Waiting on the core from Python: with the GIL released, and interruptible by Ctrl-C.
 
 use std::future::Future;
-use std::time::Duration;
 
 use pyo3::prelude::*;
 
-use super::errors::IntoPyResult;
+use super::errors::{signal_check, IntoPyResult};
 use crate::error::Result;
-use crate::network::runtime::runtime;
-
-/// How often a wait looks at Python's pending signals.
-const SIGNAL_SLICE: Duration = Duration::from_millis(100);
+use crate::network::runtime::block_on_until;
 
 /// Runs `fut` to completion on the runtime with the GIL released, checking for Ctrl-C every
 /// 100 ms: a pending KeyboardInterrupt (or any signal handler's exception) ends the wait and is
@@ -21,23 +17,7 @@ where
     F: Future<Output = Result<T>> + Send,
 {
     let mut interrupted: Option<PyErr> = None;
-    let slot = &mut interrupted;
-    let outcome = py.detach(move || {
-        runtime().block_on(async move {
-            tokio::pin!(fut);
-            loop {
-                tokio::select! {
-                    out = &mut fut => return Some(out),
-                    () = tokio::time::sleep(SIGNAL_SLICE) => {
-                        if let Err(e) = Python::attach(|py| py.check_signals()) {
-                            *slot = Some(e);
-                            return None;
-                        }
-                    }
-                }
-            }
-        })
-    });
+    let outcome = py.detach(|| block_on_until(fut, &mut signal_check(&mut interrupted)));
     match (outcome, interrupted) {
         (Some(out), _) => out.py_err(py),
         (None, Some(e)) => Err(e),

@@ -35,7 +35,7 @@ use tokio::task::JoinHandle;
 
 use crate::error::{Error, Result};
 use crate::group::{CommitOffset, Committed, Coordinator};
-use crate::network::runtime::runtime;
+use crate::network::runtime::{block_on_until, runtime};
 use crate::network::Client;
 pub use config::{ConsumerConfig, GroupStep, PollError};
 use join::{JoinOutcome, JoinSlot};
@@ -692,7 +692,8 @@ impl Consumer {
     }
 
     /// close(autocommit): commits (if asked and enabled), leaves the group, stops the tasks.
-    pub fn close(&self, autocommit: bool, timeout: Option<Duration>) {
+    /// The commit and the leave stop waiting when `interrupted` says so (Ctrl-C).
+    pub fn close(&self, autocommit: bool, timeout: Option<Duration>, interrupted: &mut dyn FnMut() -> bool) {
         if self.shared.closed.load(Ordering::Acquire) {
             return;
         }
@@ -701,8 +702,8 @@ impl Consumer {
                 let as_member = self.is_auto_assigned();
                 if !as_member || c.is_stable() {
                     let offsets = self.consumed_offsets();
-                    if let Err(e) = runtime().block_on(c.commit(&offsets, as_member, self.deadline(timeout)))
-                    {
+                    let commit = c.commit(&offsets, as_member, self.deadline(timeout));
+                    if let Some(Err(e)) = block_on_until(commit, interrupted) {
                         log::warn!("offset commit on close failed: {e}");
                     }
                 }
@@ -713,7 +714,7 @@ impl Consumer {
             c.close();
             if self.is_auto_assigned() {
                 let d = timeout.unwrap_or(Duration::from_secs(5));
-                let _ = runtime().block_on(async { tokio::time::timeout(d, c.leave()).await });
+                let _ = block_on_until(async { tokio::time::timeout(d, c.leave()).await }, interrupted);
             }
         }
         self.shared.closed.store(true, Ordering::Release);

@@ -36,6 +36,27 @@ pub fn runtime() -> &'static Runtime {
     build(generation)
 }
 
+/// Runs `fut` on the runtime (from outside it), asking `interrupted` every 100 ms whether to
+/// give up; `None` when it did (the future is dropped, i.e. cancelled).
+pub fn block_on_until<F: std::future::Future>(
+    fut: F,
+    interrupted: &mut dyn FnMut() -> bool,
+) -> Option<F::Output> {
+    runtime().block_on(async move {
+        tokio::pin!(fut);
+        loop {
+            tokio::select! {
+                out = &mut fut => return Some(out),
+                () = tokio::time::sleep(std::time::Duration::from_millis(100)) => {
+                    if interrupted() {
+                        return None;
+                    }
+                }
+            }
+        }
+    })
+}
+
 /// The current fork generation (0 unless this process is a forked child).
 pub fn generation() -> u64 {
     GENERATION.load(Ordering::Acquire)
