@@ -63,6 +63,8 @@ pub(crate) struct Shared {
     pub wake: Notify,
     /// (producer id, epoch); (-1, -1) until InitProducerId succeeds or without idempotence.
     pub producer_id: Mutex<(i64, i16)>,
+    /// Set when a partition's sequence state is unrecoverable: the sender bumps the epoch.
+    pub bump_epoch: AtomicBool,
     pub stop: AtomicBool,
     pub sender_exited: Notify,
 }
@@ -103,6 +105,7 @@ impl Producer {
             client,
             wake: Notify::new(),
             producer_id: Mutex::new((-1, -1)),
+            bump_epoch: AtomicBool::new(false),
             stop: AtomicBool::new(false),
             sender_exited: Notify::new(),
             config,
