@@ -129,7 +129,7 @@ def test_leader_moves_acks_all(three_node_cluster: Any) -> None:
             key = b'k%d' % (i % 60)
             futures.append((key, i, producer.send(name, value=b'%d' % i, key=key)))
             i += 1
-            if i % 200 == 0:
+            if i % 50 == 0:
                 time.sleep(0.01)
 
     thread = threading.Thread(target=produce, daemon=True)

@@ -65,6 +65,8 @@ pub struct PartitionQueue {
     /// reported UNKNOWN_PRODUCER_ID / an unexplained OUT_OF_ORDER_SEQUENCE_NUMBER): nothing is
     /// sent until the epoch is bumped, then sequences restart at 0.
     pub needs_reset: bool,
+    /// Transactions: the transaction generation this partition was added to (0: never).
+    pub txn_added: u64,
 }
 
 pub struct TopicQueues {

@@ -6,6 +6,7 @@ pub mod accumulator;
 pub mod batch;
 pub mod partitioner;
 pub mod sender;
+pub mod transaction;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -35,6 +36,9 @@ pub struct ProducerConfig {
     pub max_request_size: usize,
     pub delivery_timeout: Duration,
     pub enable_idempotence: bool,
+    /// Makes the producer transactional (implies idempotence).
+    pub transactional_id: Option<String>,
+    pub transaction_timeout: Duration,
 }
 
 impl Default for ProducerConfig {
@@ -51,6 +55,8 @@ impl Default for ProducerConfig {
             max_request_size: 1024 * 1024,
             delivery_timeout: Duration::from_millis(120_000),
             enable_idempotence: true,
+            transactional_id: None,
+            transaction_timeout: Duration::from_millis(60_000),
         }
     }
 }
@@ -67,6 +73,8 @@ pub(crate) struct Shared {
     pub bump_epoch: AtomicBool,
     pub stop: AtomicBool,
     pub sender_exited: Notify,
+    /// The transactional state, for a transactional producer.
+    pub txn: Option<transaction::TxnManager>,
 }
 
 /// A Kafka producer (the Rust core of `kafka.KafkaProducer`).
@@ -95,7 +103,12 @@ impl Producer {
     /// the background; the first `send()` waits for metadata up to `max_block`.
     pub fn new(config: ProducerConfig) -> Result<Producer> {
         let client = Client::new(config.client.clone());
+        let txn = config.transactional_id.clone().map(|id| {
+            let timeout = i32::try_from(config.transaction_timeout.as_millis()).unwrap_or(i32::MAX);
+            transaction::TxnManager::new(id, timeout)
+        });
         let shared = Arc::new(Shared {
+            txn,
             acc: accumulator::Accumulator::new(
                 config.batch_size,
                 config.buffer_memory,
@@ -196,6 +209,9 @@ impl Producer {
         if self.closed.load(Ordering::Acquire) {
             return Err(Err(Error::Closed("KafkaProducer already closed!".into())));
         }
+        if let Some(txn) = &self.shared.txn {
+            txn.check_send().map_err(Err)?;
+        }
         let size = self.check_record_size(rec).map_err(Err)?;
         let Some(info) = self.cached_topic(topic) else {
             return Err(Ok(WouldBlock::Metadata));
@@ -258,6 +274,9 @@ impl Producer {
         if self.closed.load(Ordering::Acquire) {
             return Err(Error::Closed("KafkaProducer already closed!".into()));
         }
+        if let Some(txn) = &self.shared.txn {
+            txn.check_send()?;
+        }
         let start = Instant::now();
         let deadline = start + self.shared.config.max_block;
         let size = self.check_record_size(rec)?;
@@ -300,10 +319,20 @@ impl Producer {
     }
 
     /// Flushes within `timeout`, then fails what is left and stops the sender. Idempotent.
+    /// An open transaction is aborted first (as the Java client does).
     pub fn close(&self, timeout: Option<Duration>) {
         if self.closed.swap(true, Ordering::AcqRel) {
             return;
         }
+        let start = Instant::now();
+        if self.shared.txn.as_ref().is_some_and(transaction::TxnManager::has_open_transaction) {
+            log::info!("Aborting incomplete transaction due to shutdown");
+            let bound = timeout.unwrap_or(self.shared.config.max_block);
+            if let Err(e) = self.end_transaction(false, start + bound, &mut || false) {
+                log::warn!("could not abort the open transaction at close: {e}");
+            }
+        }
+        let timeout = timeout.map(|t| t.saturating_sub(start.elapsed()));
         let flushed = self.flush(timeout);
         {
             let mut st = self.shared.acc.state.lock();
@@ -315,6 +344,124 @@ impl Producer {
         self.shared.stop.store(true, Ordering::Release);
         self.shared.wake.notify_one();
         self.shared.client.close();
+    }
+
+    fn txn(&self) -> Result<&transaction::TxnManager> {
+        self.shared.txn.as_ref().ok_or_else(|| {
+            Error::IllegalState("Transactional method invoked on a non-transactional producer.".into())
+        })
+    }
+
+    /// Runs a transactional step on the runtime, asking `interrupted()` every 100 ms.
+    fn run_txn<T: Send + 'static>(
+        &self,
+        interrupted: &mut dyn FnMut() -> bool,
+        f: impl FnOnce(Arc<Shared>) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + Send>>,
+    ) -> Result<T> {
+        let mut task = runtime().spawn(f(self.shared.clone()));
+        loop {
+            match runtime()
+                .block_on(async { tokio::time::timeout(Duration::from_millis(100), &mut task).await })
+            {
+                Ok(Ok(result)) => return result,
+                Ok(Err(join)) => return Err(Error::Other(format!("transactional request failed: {join}"))),
+                Err(_) if interrupted() => {
+                    task.abort();
+                    return Err(Error::Interrupted);
+                }
+                Err(_) => {}
+            }
+        }
+    }
+
+    /// `init_transactions()`: a producer id and epoch for the transactional id (fencing older
+    /// producers with the same id), within max_block.
+    pub fn init_transactions(&self, interrupted: &mut dyn FnMut() -> bool) -> Result<()> {
+        self.txn()?;
+        let deadline = Instant::now() + self.shared.config.max_block;
+        self.run_txn(interrupted, move |shared| {
+            Box::pin(async move {
+                match &shared.txn {
+                    Some(t) => t.init_transactions(&shared, deadline).await,
+                    None => Ok(()),
+                }
+            })
+        })
+    }
+
+    /// `begin_transaction()`.
+    pub fn begin_transaction(&self) -> Result<()> {
+        self.txn()?.begin_transaction()
+    }
+
+    /// `send_offsets_to_transaction()`.
+    pub fn send_offsets_to_transaction(
+        &self,
+        offsets: Vec<transaction::TxnOffset>,
+        group: transaction::GroupMetadata,
+        interrupted: &mut dyn FnMut() -> bool,
+    ) -> Result<()> {
+        self.txn()?;
+        let deadline = Instant::now() + self.shared.config.max_block;
+        self.run_txn(interrupted, move |shared| {
+            Box::pin(async move {
+                match &shared.txn {
+                    Some(t) => t.send_offsets(&shared, offsets, group, deadline).await,
+                    None => Ok(()),
+                }
+            })
+        })
+    }
+
+    /// `commit_transaction()`: waits for every record of the transaction, then EndTxn(commit).
+    pub fn commit_transaction(&self, interrupted: &mut dyn FnMut() -> bool) -> Result<()> {
+        let deadline = Instant::now() + self.shared.config.max_block;
+        self.end_transaction(true, deadline, interrupted)
+    }
+
+    /// `abort_transaction()`: fails the records not sent yet, waits for those in flight, then
+    /// EndTxn(abort).
+    pub fn abort_transaction(&self, interrupted: &mut dyn FnMut() -> bool) -> Result<()> {
+        let deadline = Instant::now() + self.shared.config.max_block;
+        self.end_transaction(false, deadline, interrupted)
+    }
+
+    fn end_transaction(
+        &self,
+        commit: bool,
+        deadline: Instant,
+        interrupted: &mut dyn FnMut() -> bool,
+    ) -> Result<()> {
+        let txn = self.txn()?;
+        txn.begin_end(commit)?;
+        if !commit {
+            sender::fail_queued(
+                &self.shared,
+                &Error::Other("Failing batch since transaction was aborted".into()),
+            );
+        }
+        // Every batch of the transaction completes (delivery_timeout bounds each).
+        let mark = self.shared.acc.begin_flush();
+        self.shared.wake.notify_one();
+        while !self.shared.acc.await_flush(mark, Some(Duration::from_millis(100))) {
+            if interrupted() {
+                return Err(Error::Interrupted);
+            }
+        }
+        self.run_txn(interrupted, move |shared| {
+            Box::pin(async move {
+                match &shared.txn {
+                    Some(t) => t.end(&shared, commit, deadline).await,
+                    None => Ok(()),
+                }
+            })
+        })
+    }
+
+    /// The transactional state's name (kafka-python's `TransactionState`), None without a
+    /// transactional id.
+    pub fn transaction_state(&self) -> Option<&'static str> {
+        self.shared.txn.as_ref().map(|t| t.state().name())
     }
 
     pub fn is_closed(&self) -> bool {

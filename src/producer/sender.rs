@@ -30,6 +30,9 @@ const DUPLICATE_SEQUENCE_NUMBER: i16 = 46;
 const COORDINATOR_LOAD_IN_PROGRESS: i16 = 14;
 const CONCURRENT_TRANSACTIONS: i16 = 51;
 
+/// Backoff of AddPartitionsToTxn retries (CONCURRENT_TRANSACTIONS right after a commit is common).
+const TXN_RETRY_BACKOFF: Duration = Duration::from_millis(20);
+
 /// Most batches in flight per partition with idempotence (the broker keeps 5 sequence windows).
 const MAX_IN_FLIGHT_IDEMPOTENT: usize = 5;
 
@@ -43,7 +46,9 @@ pub(crate) async fn run(shared: Arc<Shared>) {
         if stopping && shared.acc.incomplete_count() == 0 {
             break;
         }
-        if shared.config.enable_idempotence && shared.producer_id.lock().0 < 0 && !stopping {
+        let transactional = shared.txn.is_some();
+        if shared.config.enable_idempotence && !transactional && shared.producer_id.lock().0 < 0 && !stopping
+        {
             if let Err(e) = init_producer_id(&shared).await {
                 if shared.stop.load(Ordering::Acquire) || shared.client.is_closed() {
                     log::debug!("InitProducerId interrupted by close: {e}");
@@ -55,7 +60,11 @@ pub(crate) async fn run(shared: Arc<Shared>) {
                 continue;
             }
         }
-        if shared.config.enable_idempotence && shared.bump_epoch.load(Ordering::Acquire) && !stopping {
+        if shared.config.enable_idempotence
+            && !transactional
+            && shared.bump_epoch.load(Ordering::Acquire)
+            && !stopping
+        {
             match bump_epoch(&shared).await {
                 Ok(()) => shared.bump_epoch.store(false, Ordering::Release),
                 Err(e) => {
@@ -73,7 +82,33 @@ pub(crate) async fn run(shared: Arc<Shared>) {
             tokio::time::timeout(shared.config.client.request_timeout, shared.client.ensure_metadata()).await;
         let now = Instant::now();
         expire_batches(&shared, now);
-        let (ready, next) = drain(&shared, now);
+        if let Some(txn) = shared.txn.as_ref().filter(|t| t.abandon_queued()) {
+            // The transaction is being aborted or must be: nothing more of it is sent.
+            let why = txn
+                .last_error()
+                .unwrap_or_else(|| Error::Other("Failing batch since transaction was aborted".into()));
+            fail_queued(&shared, &why);
+        }
+        let (ready, next, to_add) = drain(&shared, now);
+        if let (Some(txn), false) = (&shared.txn, to_add.is_empty()) {
+            let generation = txn.generation();
+            match txn.add_partitions(&shared, to_add.clone()).await {
+                Ok(true) => {
+                    let mut st = shared.acc.state.lock();
+                    for (t, p) in &to_add {
+                        if let Some(pq) =
+                            st.topics.get_mut(&**t).and_then(|q| q.partitions.get_mut(*p as usize))
+                        {
+                            pq.txn_added = generation;
+                        }
+                    }
+                    drop(st);
+                    shared.wake.notify_one();
+                }
+                Ok(false) => sleep_or_wake(&shared, TXN_RETRY_BACKOFF).await,
+                Err(e) => log::warn!("AddPartitionsToTxn failed: {e}"),
+            }
+        }
         for (leader, batches) in ready {
             let q = brokers.entry(leader).or_insert_with(|| spawn_broker_dispatcher(shared.clone(), leader));
             if let Err(mpsc::error::SendError(batches)) = q.send(batches) {
@@ -195,9 +230,36 @@ pub(crate) fn abort_queued(shared: &Shared, why: &str) {
     }
 }
 
-/// Takes the batches that are ready to go, grouped by leader; returns them and the next instant
-/// at which a lingering batch becomes ready.
-fn drain(shared: &Shared, now: Instant) -> (HashMap<i32, Vec<ProducerBatch>>, Option<Instant>) {
+/// Fails every queued (not in-flight) batch with `err` (an aborted or failed transaction). A
+/// batch sent before (a retry) leaves its partition's sequence unresolved: the epoch is bumped.
+pub(crate) fn fail_queued(shared: &Shared, err: &Error) {
+    let mut all = Vec::new();
+    {
+        let mut st = shared.acc.state.lock();
+        for tq in st.topics.values_mut() {
+            for pq in tq.partitions.iter_mut() {
+                let batches: Vec<ProducerBatch> = pq.batches.drain(..).collect();
+                for b in batches {
+                    if same_epoch(pq, &b) {
+                        pq.needs_reset = true;
+                        shared.bump_epoch.store(true, Ordering::Release);
+                    }
+                    all.push(b);
+                }
+            }
+        }
+    }
+    for b in all {
+        shared.acc.batch_done(&b, BatchOutcome::Failed(err.clone()));
+    }
+}
+
+/// Partitions with data for the current transaction that are not added to it yet.
+type ToAdd = Vec<(Arc<str>, i32)>;
+
+/// Takes the batches that are ready to go, grouped by leader; returns them, the next instant
+/// at which a lingering batch becomes ready, and (transactions) the partitions to add first.
+fn drain(shared: &Shared, now: Instant) -> (HashMap<i32, Vec<ProducerBatch>>, Option<Instant>, ToAdd) {
     let cfg = &shared.config;
     let snapshot = shared.client.cluster();
     let (pid, epoch) = *shared.producer_id.lock();
@@ -211,6 +273,8 @@ fn drain(shared: &Shared, now: Instant) -> (HashMap<i32, Vec<ProducerBatch>>, Op
     let mut sizes: HashMap<i32, usize> = HashMap::new();
     let mut next: Option<Instant> = None;
     let mut missing_leader = false;
+    let mut to_add: ToAdd = Vec::new();
+    let txn_generation = shared.txn.as_ref().map(|t| t.generation());
     let mut st = shared.acc.state.lock();
     let flush_before = st.flush_before;
     let closing = st.closed;
@@ -235,6 +299,10 @@ fn drain(shared: &Shared, now: Instant) -> (HashMap<i32, Vec<ProducerBatch>>, Op
             }
             let Some(front) = pq.batches.front() else { continue };
             if front.builder.is_empty() || pq.in_flight >= limit {
+                continue;
+            }
+            if txn_generation.is_some_and(|g| pq.txn_added != g) {
+                to_add.push((topic.clone(), p as i32));
                 continue;
             }
             if let Some(t) = front.retry_at.filter(|t| *t > now) {
@@ -282,6 +350,7 @@ fn drain(shared: &Shared, now: Instant) -> (HashMap<i32, Vec<ProducerBatch>>, Op
         next = Some(next.map_or(t, |n| n.min(t)));
     }
     // Build (and compress) outside the accumulator lock.
+    let transactional = shared.txn.is_some();
     let mut failed = Vec::new();
     for batches in out.values_mut() {
         let mut i = 0;
@@ -290,7 +359,7 @@ fn drain(shared: &Shared, now: Instant) -> (HashMap<i32, Vec<ProducerBatch>>, Op
             if b.built.is_none() {
                 let (p, e) = if idempotent { b.producer } else { (-1, -1) };
                 let seq = if idempotent { b.base_sequence } else { -1 };
-                match b.builder.build(p, e, seq, false) {
+                match b.builder.build(p, e, seq, transactional) {
                     Ok(bytes) => b.built = Some(bytes),
                     Err(err) => {
                         failed.push((batches.swap_remove(i), err.to_string()));
@@ -305,7 +374,7 @@ fn drain(shared: &Shared, now: Instant) -> (HashMap<i32, Vec<ProducerBatch>>, Op
         settle_failed(shared, b, Error::Other(format!("cannot encode batch: {why}")));
     }
     out.retain(|_, v| !v.is_empty());
-    (out, next)
+    (out, next, to_add)
 }
 
 /// Starts a partition's sequences over under `producer` (after an epoch bump): queued batches
@@ -368,6 +437,9 @@ fn settle_failed(shared: &Shared, b: ProducerBatch, err: Error) {
     });
     if reset == Some(true) {
         shared.bump_epoch.store(true, Ordering::Release);
+    }
+    if let Some(txn) = &shared.txn {
+        txn.batch_failed(&err);
     }
     shared.acc.batch_done(&b, BatchOutcome::Failed(err));
 }
@@ -465,7 +537,7 @@ async fn dispatch(shared: &Arc<Shared>, leader: i32, batches: Vec<ProducerBatch>
         }
     }
     let req = ProduceRequest {
-        transactional_id: None,
+        transactional_id: shared.txn.as_ref().map(|t| t.transactional_id.clone()),
         acks: cfg.acks,
         timeout_ms: i32::try_from(cfg.client.request_timeout.as_millis()).unwrap_or(i32::MAX),
         topic_data: topics,
@@ -569,7 +641,10 @@ fn handle_response(
                     crate::protocol::error_code::name(code),
                     b.base_sequence
                 );
-                retry_or_fail(shared, b, Error::broker(code, msg), true, true);
+                // A transaction cannot continue with a new epoch: it becomes abortable (the
+                // abort bumps the epoch).
+                let retriable = shared.txn.is_none();
+                retry_or_fail(shared, b, Error::broker(code, msg), retriable, true);
             }
             code => {
                 let msg = part.error_message.clone().unwrap_or_default();
