@@ -77,6 +77,37 @@ pub(crate) struct Shared {
     pub txn: Option<transaction::TxnManager>,
 }
 
+/// A transactional operation that waits for the network (see [`Producer::transaction_op`]).
+pub enum TxnOp {
+    Init,
+    SendOffsets(Vec<transaction::TxnOffset>, transaction::GroupMetadata),
+    Commit,
+    Abort,
+}
+
+/// The future of a [`TxnOp`].
+pub type TxnFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send>>;
+
+/// `commit_transaction()` / `abort_transaction()`: an abort fails the records not sent yet;
+/// then every batch of the transaction completes (delivery_timeout bounds each), then EndTxn.
+async fn end_transaction(
+    shared: &Shared,
+    txn: &transaction::TxnManager,
+    commit: bool,
+    deadline: Instant,
+) -> Result<()> {
+    txn.begin_end(commit)?;
+    if !commit {
+        sender::fail_queued(shared, &Error::Other("Failing batch since transaction was aborted".into()));
+    }
+    let mark = shared.acc.begin_flush();
+    shared.wake.notify_one();
+    while !shared.acc.await_flush(mark, Some(Duration::ZERO)) {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    txn.end(shared, commit, deadline).await
+}
+
 /// A Kafka producer (the Rust core of `kafka.KafkaProducer`).
 pub struct Producer {
     shared: Arc<Shared>,
@@ -328,7 +359,9 @@ impl Producer {
         if self.shared.txn.as_ref().is_some_and(transaction::TxnManager::has_open_transaction) {
             log::info!("Aborting incomplete transaction due to shutdown");
             let bound = timeout.unwrap_or(self.shared.config.max_block);
-            if let Err(e) = self.end_transaction(false, start + bound, &mut || false) {
+            let abort = self.transaction_op(TxnOp::Abort);
+            let waited = runtime().block_on(async { tokio::time::timeout(bound, abort).await });
+            if let Err(e) = waited.unwrap_or_else(|_| Err(Error::Timeout("abort timed out".into()))) {
                 log::warn!("could not abort the open transaction at close: {e}");
             }
         }
@@ -352,13 +385,9 @@ impl Producer {
         })
     }
 
-    /// Runs a transactional step on the runtime, asking `interrupted()` every 100 ms.
-    fn run_txn<T: Send + 'static>(
-        &self,
-        interrupted: &mut dyn FnMut() -> bool,
-        f: impl FnOnce(Arc<Shared>) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T>> + Send>>,
-    ) -> Result<T> {
-        let mut task = runtime().spawn(f(self.shared.clone()));
+    /// Runs a transactional operation on the runtime, asking `interrupted()` every 100 ms.
+    fn run_txn(&self, interrupted: &mut dyn FnMut() -> bool, op: TxnFuture) -> Result<()> {
+        let mut task = runtime().spawn(op);
         loop {
             match runtime()
                 .block_on(async { tokio::time::timeout(Duration::from_millis(100), &mut task).await })
@@ -374,19 +403,34 @@ impl Producer {
         }
     }
 
+    /// A transactional operation as a future on the shared runtime (the asyncio producer awaits
+    /// it; the blocking methods below run it with Ctrl-C checks). Operations other than
+    /// `begin_transaction` are bounded by max_block.
+    pub fn transaction_op(&self, op: TxnOp) -> TxnFuture {
+        let shared = self.shared.clone();
+        let deadline = Instant::now() + shared.config.max_block;
+        Box::pin(async move {
+            let Some(txn) = &shared.txn else {
+                return Err(Error::IllegalState(
+                    "Transactional method invoked on a non-transactional producer.".into(),
+                ));
+            };
+            match op {
+                TxnOp::Init => txn.init_transactions(&shared, deadline).await,
+                TxnOp::SendOffsets(offsets, group) => {
+                    txn.send_offsets(&shared, offsets, group, deadline).await
+                }
+                TxnOp::Commit => end_transaction(&shared, txn, true, deadline).await,
+                TxnOp::Abort => end_transaction(&shared, txn, false, deadline).await,
+            }
+        })
+    }
+
     /// `init_transactions()`: a producer id and epoch for the transactional id (fencing older
     /// producers with the same id), within max_block.
     pub fn init_transactions(&self, interrupted: &mut dyn FnMut() -> bool) -> Result<()> {
         self.txn()?;
-        let deadline = Instant::now() + self.shared.config.max_block;
-        self.run_txn(interrupted, move |shared| {
-            Box::pin(async move {
-                match &shared.txn {
-                    Some(t) => t.init_transactions(&shared, deadline).await,
-                    None => Ok(()),
-                }
-            })
-        })
+        self.run_txn(interrupted, self.transaction_op(TxnOp::Init))
     }
 
     /// `begin_transaction()`.
@@ -402,60 +446,20 @@ impl Producer {
         interrupted: &mut dyn FnMut() -> bool,
     ) -> Result<()> {
         self.txn()?;
-        let deadline = Instant::now() + self.shared.config.max_block;
-        self.run_txn(interrupted, move |shared| {
-            Box::pin(async move {
-                match &shared.txn {
-                    Some(t) => t.send_offsets(&shared, offsets, group, deadline).await,
-                    None => Ok(()),
-                }
-            })
-        })
+        self.run_txn(interrupted, self.transaction_op(TxnOp::SendOffsets(offsets, group)))
     }
 
     /// `commit_transaction()`: waits for every record of the transaction, then EndTxn(commit).
     pub fn commit_transaction(&self, interrupted: &mut dyn FnMut() -> bool) -> Result<()> {
-        let deadline = Instant::now() + self.shared.config.max_block;
-        self.end_transaction(true, deadline, interrupted)
+        self.txn()?;
+        self.run_txn(interrupted, self.transaction_op(TxnOp::Commit))
     }
 
     /// `abort_transaction()`: fails the records not sent yet, waits for those in flight, then
     /// EndTxn(abort).
     pub fn abort_transaction(&self, interrupted: &mut dyn FnMut() -> bool) -> Result<()> {
-        let deadline = Instant::now() + self.shared.config.max_block;
-        self.end_transaction(false, deadline, interrupted)
-    }
-
-    fn end_transaction(
-        &self,
-        commit: bool,
-        deadline: Instant,
-        interrupted: &mut dyn FnMut() -> bool,
-    ) -> Result<()> {
-        let txn = self.txn()?;
-        txn.begin_end(commit)?;
-        if !commit {
-            sender::fail_queued(
-                &self.shared,
-                &Error::Other("Failing batch since transaction was aborted".into()),
-            );
-        }
-        // Every batch of the transaction completes (delivery_timeout bounds each).
-        let mark = self.shared.acc.begin_flush();
-        self.shared.wake.notify_one();
-        while !self.shared.acc.await_flush(mark, Some(Duration::from_millis(100))) {
-            if interrupted() {
-                return Err(Error::Interrupted);
-            }
-        }
-        self.run_txn(interrupted, move |shared| {
-            Box::pin(async move {
-                match &shared.txn {
-                    Some(t) => t.end(&shared, commit, deadline).await,
-                    None => Ok(()),
-                }
-            })
-        })
+        self.txn()?;
+        self.run_txn(interrupted, self.transaction_op(TxnOp::Abort))
     }
 
     /// The transactional state's name (kafka-python's `TransactionState`), None without a
