@@ -224,13 +224,18 @@ class KafkaProducer:
             than this. Default: 540000.
         metrics_enabled (bool): whether :meth:`metrics` reports anything.
             Default: True.
+        transactional_id (str): makes the producer transactional (see
+            :meth:`init_transactions`); implies enable_idempotence, and
+            conflicting acks/retries/max_in_flight settings raise. Default: None.
+        transaction_timeout_ms (int): how long the broker lets a transaction
+            stay open before aborting it. Default: 60000.
 
     Every other keyword kafka-python 2.x or 3.x accepts is accepted too.
     Keywords that only tune kafka-python's own Python I/O (e.g.
     api_version, api_version_auto_timeout_ms, bootstrap_timeout_ms,
     receive_buffer_bytes, metrics_num_samples) are accepted and have no
     effect.  Keywords for features the core does not implement yet (TLS,
-    SASL, proxies, transactions, custom socket options...) raise
+    SASL, proxies, custom socket options...) raise
     :class:`~kafka.errors.KafkaConfigurationError` (also a
     NotImplementedError) naming the key when set to a non-default value.
     Unknown keywords raise ``KafkaConfigurationError('Unrecognized configs:
