@@ -235,7 +235,9 @@ import sys
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 
-bootstrap, src, dst, group, txn_id = sys.argv[1:6]
+import time
+
+bootstrap, src, dst, group, txn_id, pause = sys.argv[1:7]
 consumer = KafkaConsumer(src, bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
                          auto_offset_reset='earliest', isolation_level='read_committed',
                          session_timeout_ms=6000, heartbeat_interval_ms=1000)
@@ -257,6 +259,9 @@ while True:
         for r in records:
             producer.send(dst, key=r.key, value=b'out-' + r.value)
         offsets[tp] = OffsetAndMetadata(records[-1].offset + 1, '', -1)
+    producer.flush()
+    print('in-txn', flush=True)  # records written, transaction open
+    time.sleep(float(pause))
     producer.send_offsets_to_transaction(offsets, consumer.group_metadata())
     producer.commit_transaction()
     print('committed', sum(len(r) for r in batch.values()), flush=True)
@@ -277,18 +282,20 @@ def test_consume_transform_produce_exactly_once_through_kill(broker: Broker, top
     group, txn_id = f'copy-{uuid.uuid4().hex[:8]}', f'copy-{uuid.uuid4().hex[:8]}'
     args = [sys.executable, '-c', _COPY_SCRIPT, broker.bootstrap, src, dst, group, txn_id]
 
-    first = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    # The first process pauses inside each transaction after its records are written: it is
+    # killed in the sixth one, which the second process's init_transactions() aborts.
+    first = subprocess.Popen([*args, '0.2'], stdout=subprocess.PIPE, text=True)
     assert first.stdout is not None
     commits = 0
     for line in first.stdout:
         if line.startswith('committed'):
             commits += 1
-            if commits == 5:
-                break
-    first.send_signal(signal.SIGKILL)  # most likely inside a transaction
+        elif line.startswith('in-txn') and commits == 5:
+            break
+    first.send_signal(signal.SIGKILL)
     first.wait()
 
-    second = subprocess.run(args, capture_output=True, text=True, timeout=400, check=False)
+    second = subprocess.run([*args, '0'], capture_output=True, text=True, timeout=400, check=False)
     assert second.returncode == 0, second.stderr[-3000:]
     assert 'done' in second.stdout
 
@@ -301,6 +308,7 @@ def test_consume_transform_produce_exactly_once_through_kill(broker: Broker, top
     print(f'copy: {n} in, {len(out)} out, missing {missing}, duplicates {duplicates};'
           f' {aborted} records of aborted transactions in the log')
     assert (missing, duplicates, len(out)) == (0, 0, n)
+    assert aborted > 0  # the killed process's open transaction was written, then aborted
     assert digest == hashlib.sha256(b''.join(sorted(expected))).hexdigest()
     ours = _read_ours(broker.bootstrap, dst, 'read_committed', n, timeout=60)
     assert sorted(ours) == sorted(out)
