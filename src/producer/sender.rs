@@ -210,7 +210,12 @@ fn expire_batches(shared: &Shared, now: Instant) {
             b.record_count(),
             now.duration_since(b.created).as_millis()
         );
-        shared.acc.batch_done(&b, BatchOutcome::Failed(Error::Timeout(msg)));
+        let err = Error::Timeout(msg);
+        if let Some(txn) = &shared.txn {
+            // A record of the transaction is lost: it must not commit.
+            txn.batch_failed(&err);
+        }
+        shared.acc.batch_done(&b, BatchOutcome::Failed(err));
     }
 }
 
