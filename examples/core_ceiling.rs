@@ -54,7 +54,7 @@ fn produce(bootstrap: &str, topic: &str, n: u64) -> Result<(u64, f64, f64), Stri
         return Err("flush timed out".into());
     }
     let out = (n, start.elapsed().as_secs_f64(), cpu_seconds() - cpu0);
-    producer.close(Some(Duration::from_secs(10)));
+    producer.close(Some(Duration::from_secs(10)), &mut || false);
     Ok(out)
 }
 

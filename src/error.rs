@@ -38,6 +38,12 @@ pub enum Error {
     /// A blocking call was interrupted (Ctrl-C); the bindings raise the pending Python exception.
     #[error("interrupted")]
     Interrupted,
+    /// A call not allowed in the client's current state (kafka-python's IllegalStateError).
+    #[error("{0}")]
+    IllegalState(String),
+    /// An offset commit was rejected for good (kafka-python's CommitFailedError).
+    #[error("{0}")]
+    CommitFailed(String),
     /// Anything else.
     #[error("{0}")]
     Other(String),

@@ -61,7 +61,6 @@ def test_unsupported_codec(codec: object) -> None:
     ('ssl_cafile', '/tmp/ca.pem'),
     ('sasl_mechanism', 'PLAIN'),
     ('sasl_plain_password', 'secret'),
-    ('transactional_id', 'tx-1'),
     ('sock_chunk_bytes', 8192),
     ('proxy_url', 'socks5://proxy:1080'),
     ('allow_auto_create_topics', False),

@@ -29,7 +29,8 @@ use super::errors::to_pyerr;
 use super::producer::PyProducer;
 use super::record::{bytes_like, known_partition, plain_headers, timestamp, RecordArgs, TopicNames};
 use crate::error::Error;
-use crate::producer::{now_ms, BatchResult, Producer, WouldBlock};
+use crate::producer::transaction::GroupMetadata;
+use crate::producer::{now_ms, BatchResult, Producer, TxnOp, WouldBlock};
 
 /// One record waiting for its batch: its delivery future.
 struct Pending {
@@ -260,6 +261,13 @@ impl AioProducer {
     }
 }
 
+impl AioProducer {
+    fn txn_awaitable<'py>(&self, py: Python<'py>, op: TxnOp) -> PyResult<Bound<'py, PyAny>> {
+        let fut = self.core().transaction_op(op);
+        pyo3_async_runtimes::tokio::future_into_py(py, async move { fut.await.map_err(err_to_py) })
+    }
+}
+
 fn err_to_py(e: Error) -> PyErr {
     Python::attach(|py| to_pyerr(py, e))
 }
@@ -471,6 +479,43 @@ impl AioProducer {
             .map(|t| (t.partitions.iter().map(|p| p.partition).collect(), t.available_partitions()))
     }
 
+    /// Awaitable: `init_transactions()` of the core (also run by `start()` with a transactional id).
+    fn init_transactions<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.txn_awaitable(py, TxnOp::Init)
+    }
+
+    fn begin_transaction(&self, py: Python<'_>) -> PyResult<()> {
+        self.core().begin_transaction().map_err(|e| to_pyerr(py, e))
+    }
+
+    /// Awaitable: commits the open transaction once its records are acknowledged.
+    fn commit_transaction<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.txn_awaitable(py, TxnOp::Commit)
+    }
+
+    /// Awaitable: aborts the open transaction.
+    fn abort_transaction<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.txn_awaitable(py, TxnOp::Abort)
+    }
+
+    /// Awaitable: `offsets` [(topic, partition, offset, metadata, leader_epoch)] committed in the
+    /// transaction for `group_id`.
+    fn send_offsets_to_transaction<'py>(
+        &self,
+        py: Python<'py>,
+        offsets: Vec<(String, i32, i64, Option<String>, i32)>,
+        group_id: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let group =
+            GroupMetadata { group_id, generation_id: -1, member_id: String::new(), group_instance_id: None };
+        self.txn_awaitable(py, TxnOp::SendOffsets(offsets, group))
+    }
+
+    /// The transactional state's name (None without a transactional id).
+    fn transaction_state(&self) -> Option<&'static str> {
+        self.core().transaction_state()
+    }
+
     /// Awaitable: sends every record appended so far without waiting for linger and completes
     /// when all of them are done. Call `drain()` afterwards to resolve their futures.
     fn flush<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -521,7 +566,7 @@ impl AioProducer {
     fn close(&self, py: Python<'_>) {
         self.closed.store(true, Ordering::Release);
         let core = self.core();
-        py.detach(|| core.close(Some(Duration::ZERO)));
+        py.detach(|| core.close(Some(Duration::ZERO), &mut || false));
         if let Waker::Callback(cb) = &self.bridge.waker {
             let _ = cb.lock().take();
         }

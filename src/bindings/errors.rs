@@ -41,6 +41,8 @@ pub fn to_pyerr(py: Python<'_>, err: Error) -> PyErr {
         Error::Encode(e) => instantiate(py, "KafkaError", e.to_string()),
         Error::UnsupportedVersion(m) => instantiate(py, "UnsupportedVersionError", m),
         Error::InvalidArgument(m) => pyo3::exceptions::PyValueError::new_err(m),
+        Error::IllegalState(m) => instantiate(py, "IllegalStateError", m),
+        Error::CommitFailed(m) => instantiate(py, "CommitFailedError", m),
         Error::Other(m) => instantiate(py, "KafkaError", m),
         Error::Interrupted => {
             py.check_signals().err().unwrap_or_else(|| pyo3::exceptions::PyKeyboardInterrupt::new_err(()))

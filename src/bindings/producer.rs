@@ -100,6 +100,15 @@ impl PyProducer {
     }
 }
 
+/// A transactional call's result; a Ctrl-C seen while waiting is re-raised.
+fn txn_result(py: Python<'_>, r: Result<(), Error>, pending: Option<PyErr>) -> PyResult<()> {
+    match r {
+        Ok(()) => Ok(()),
+        Err(Error::Interrupted) => Err(pending.unwrap_or_else(|| to_pyerr(py, Error::Interrupted))),
+        Err(e) => Err(to_pyerr(py, e)),
+    }
+}
+
 #[pymethods]
 impl PyProducer {
     #[new]
@@ -123,6 +132,8 @@ impl PyProducer {
             max_request_size: get(config, "max_request_size", d.max_request_size)?,
             delivery_timeout: millis(config, "delivery_timeout_ms", 120_000)?,
             enable_idempotence: get(config, "enable_idempotence", d.enable_idempotence)?,
+            transactional_id: get::<Option<String>>(config, "transactional_id", None)?,
+            transaction_timeout: millis(config, "transaction_timeout_ms", 60_000)?,
         };
         let (tx, rx) = channel();
         let inner = Producer::new(cfg).map_err(|e| Python::attach(|py| to_pyerr(py, e)))?;
@@ -267,25 +278,12 @@ impl PyProducer {
     /// The wait runs in 100 ms slices: Ctrl-C closes at once (pending records fail) and raises.
     #[pyo3(signature = (timeout_s=None))]
     fn close(&self, py: Python<'_>, timeout_s: Option<f64>) -> PyResult<()> {
-        let deadline = timeout_s.map(|t| Instant::now() + Duration::from_secs_f64(t.max(0.0)));
+        let timeout = timeout_s.map(|t| Duration::from_secs_f64(t.max(0.0)));
         let inner = &self.inner;
-        let interrupted = loop {
-            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
-            if left.is_some_and(|l| l.is_zero()) || inner.is_closed() {
-                break None;
-            }
-            let slice = left.map_or(Duration::from_millis(100), |l| l.min(Duration::from_millis(100)));
-            if py.detach(|| inner.flush(Some(slice))) {
-                break None;
-            }
-            if let Err(e) = py.check_signals() {
-                break Some(e);
-            }
-        };
-        // Everything deliverable in time was flushed: close without waiting again.
-        py.detach(|| inner.close(Some(Duration::ZERO)));
+        let mut interrupt = None;
+        py.detach(|| inner.close(timeout, &mut signal_check(&mut interrupt)));
         self.closed.store(true, Ordering::Release);
-        interrupted.map_or(Ok(()), Err)
+        interrupt.map_or(Ok(()), Err)
     }
 
     /// Connects and loads metadata (kafka-python's eager bootstrap); raises NoBrokersAvailable
@@ -294,6 +292,62 @@ impl PyProducer {
         let t = Duration::from_secs_f64(timeout_ms.max(0.0) / 1000.0);
         let client = self.inner.client().clone();
         super::wait::block_on_interruptibly(py, async move { client.bootstrap(t).await })
+    }
+
+    /// `init_transactions()` (GIL released, Ctrl-C aware).
+    fn init_transactions(&self, py: Python<'_>) -> PyResult<()> {
+        let mut pending = None;
+        let inner = &self.inner;
+        let r = py.detach(|| inner.init_transactions(&mut signal_check(&mut pending)));
+        txn_result(py, r, pending)
+    }
+
+    fn begin_transaction(&self, py: Python<'_>) -> PyResult<()> {
+        self.inner.begin_transaction().py_err(py)
+    }
+
+    fn commit_transaction(&self, py: Python<'_>) -> PyResult<()> {
+        let mut pending = None;
+        let inner = &self.inner;
+        let r = py.detach(|| inner.commit_transaction(&mut signal_check(&mut pending)));
+        txn_result(py, r, pending)
+    }
+
+    fn abort_transaction(&self, py: Python<'_>) -> PyResult<()> {
+        let mut pending = None;
+        let inner = &self.inner;
+        let r = py.detach(|| inner.abort_transaction(&mut signal_check(&mut pending)));
+        txn_result(py, r, pending)
+    }
+
+    /// `offsets`: [(topic, partition, offset, metadata, leader_epoch)]; then the consumer
+    /// group's id, generation, member id and group instance id (KIP-447).
+    #[pyo3(signature = (offsets, group_id, generation_id=-1, member_id=String::new(), group_instance_id=None))]
+    fn send_offsets_to_transaction(
+        &self,
+        py: Python<'_>,
+        offsets: Vec<(String, i32, i64, Option<String>, i32)>,
+        group_id: String,
+        generation_id: i32,
+        member_id: String,
+        group_instance_id: Option<String>,
+    ) -> PyResult<()> {
+        let group = crate::producer::transaction::GroupMetadata {
+            group_id,
+            generation_id,
+            member_id,
+            group_instance_id,
+        };
+        let mut pending = None;
+        let inner = &self.inner;
+        let r =
+            py.detach(|| inner.send_offsets_to_transaction(offsets, group, &mut signal_check(&mut pending)));
+        txn_result(py, r, pending)
+    }
+
+    /// The transactional state's name, None without a transactional id.
+    fn transaction_state(&self) -> Option<&'static str> {
+        self.inner.transaction_state()
     }
 
     fn bootstrap_connected(&self) -> bool {

@@ -47,6 +47,26 @@ pub struct PartitionQueue {
     pub batches: VecDeque<ProducerBatch>,
     pub in_flight: usize,
     pub next_sequence: i32,
+    /// Idempotence: the (producer id, epoch) this partition's sequences belong to; None until
+    /// its first batch is drained. When the producer's epoch changes, the partition switches
+    /// (sequences restart at 0) once nothing of the old epoch is in flight.
+    pub producer: Option<(i64, i16)>,
+    /// The sequence the next acknowledged batch should start at (last acknowledged + 1).
+    pub next_acked: i32,
+    /// True once a batch of the current epoch was acknowledged. Until then only one batch is in
+    /// flight: a broker with no state for this producer accepts any sequence, so a second batch
+    /// could be written before a first one that failed (and the first would then be out of order
+    /// forever).
+    pub acked: bool,
+    /// A batch failed retriably: the later in-flight ones will fail too and are requeued in
+    /// sequence order; one batch at a time is sent until the head of the queue is accepted.
+    pub recovering: bool,
+    /// The sequence state is unrecoverable (a sequenced batch failed for good, or the broker
+    /// reported UNKNOWN_PRODUCER_ID / an unexplained OUT_OF_ORDER_SEQUENCE_NUMBER): nothing is
+    /// sent until the epoch is bumped, then sequences restart at 0.
+    pub needs_reset: bool,
+    /// Transactions: the transaction generation this partition was added to (0: never).
+    pub txn_added: u64,
 }
 
 pub struct TopicQueues {
@@ -223,6 +243,7 @@ impl Accumulator {
                 reserved: 0,
                 built: None,
                 base_sequence: -1,
+                producer: (-1, -1),
                 attempts: 0,
                 retry_at: None,
             });

@@ -135,6 +135,8 @@ pub struct ProducerBatch {
     /// Encoded (and compressed) batch, built when first drained and reused on retry.
     pub built: Option<Bytes>,
     pub base_sequence: i32,
+    /// (producer id, epoch) the batch was built with ((-1, -1) without idempotence).
+    pub producer: (i64, i16),
     pub attempts: u32,
     /// Not to be retried before this instant.
     pub retry_at: Option<Instant>,

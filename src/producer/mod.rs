@@ -6,6 +6,7 @@ pub mod accumulator;
 pub mod batch;
 pub mod partitioner;
 pub mod sender;
+pub mod transaction;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -16,7 +17,8 @@ use tokio::sync::Notify;
 
 use crate::compression::Compression;
 use crate::error::{Error, Result};
-use crate::network::{runtime::runtime, Client, ClientConfig, TopicInfo};
+use crate::network::runtime::{block_on_until, runtime};
+use crate::network::{Client, ClientConfig, TopicInfo};
 pub use accumulator::{Appended, RecordRef};
 pub use batch::{BatchOutcome, BatchResult};
 
@@ -35,6 +37,9 @@ pub struct ProducerConfig {
     pub max_request_size: usize,
     pub delivery_timeout: Duration,
     pub enable_idempotence: bool,
+    /// Makes the producer transactional (implies idempotence).
+    pub transactional_id: Option<String>,
+    pub transaction_timeout: Duration,
 }
 
 impl Default for ProducerConfig {
@@ -51,6 +56,8 @@ impl Default for ProducerConfig {
             max_request_size: 1024 * 1024,
             delivery_timeout: Duration::from_millis(120_000),
             enable_idempotence: true,
+            transactional_id: None,
+            transaction_timeout: Duration::from_millis(60_000),
         }
     }
 }
@@ -63,8 +70,43 @@ pub(crate) struct Shared {
     pub wake: Notify,
     /// (producer id, epoch); (-1, -1) until InitProducerId succeeds or without idempotence.
     pub producer_id: Mutex<(i64, i16)>,
+    /// Set when a partition's sequence state is unrecoverable: the sender bumps the epoch.
+    pub bump_epoch: AtomicBool,
     pub stop: AtomicBool,
     pub sender_exited: Notify,
+    /// The transactional state, for a transactional producer.
+    pub txn: Option<transaction::TxnManager>,
+}
+
+/// A transactional operation that waits for the network (see [`Producer::transaction_op`]).
+pub enum TxnOp {
+    Init,
+    SendOffsets(Vec<transaction::TxnOffset>, transaction::GroupMetadata),
+    Commit,
+    Abort,
+}
+
+/// The future of a [`TxnOp`].
+pub type TxnFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Result<()>> + Send>>;
+
+/// `commit_transaction()` / `abort_transaction()`: an abort fails the records not sent yet;
+/// then every batch of the transaction completes (delivery_timeout bounds each), then EndTxn.
+async fn end_transaction(
+    shared: &Shared,
+    txn: &transaction::TxnManager,
+    commit: bool,
+    deadline: Instant,
+) -> Result<()> {
+    txn.begin_end(commit)?;
+    if !commit {
+        sender::fail_queued(shared, &Error::Other("Failing batch since transaction was aborted".into()));
+    }
+    let mark = shared.acc.begin_flush();
+    shared.wake.notify_one();
+    while !shared.acc.await_flush(mark, Some(Duration::ZERO)) {
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    txn.end(shared, commit, deadline).await
 }
 
 /// A Kafka producer (the Rust core of `kafka.KafkaProducer`).
@@ -93,7 +135,12 @@ impl Producer {
     /// the background; the first `send()` waits for metadata up to `max_block`.
     pub fn new(config: ProducerConfig) -> Result<Producer> {
         let client = Client::new(config.client.clone());
+        let txn = config.transactional_id.clone().map(|id| {
+            let timeout = i32::try_from(config.transaction_timeout.as_millis()).unwrap_or(i32::MAX);
+            transaction::TxnManager::new(id, timeout)
+        });
         let shared = Arc::new(Shared {
+            txn,
             acc: accumulator::Accumulator::new(
                 config.batch_size,
                 config.buffer_memory,
@@ -103,6 +150,7 @@ impl Producer {
             client,
             wake: Notify::new(),
             producer_id: Mutex::new((-1, -1)),
+            bump_epoch: AtomicBool::new(false),
             stop: AtomicBool::new(false),
             sender_exited: Notify::new(),
             config,
@@ -193,6 +241,9 @@ impl Producer {
         if self.closed.load(Ordering::Acquire) {
             return Err(Err(Error::Closed("KafkaProducer already closed!".into())));
         }
+        if let Some(txn) = &self.shared.txn {
+            txn.check_send().map_err(Err)?;
+        }
         let size = self.check_record_size(rec).map_err(Err)?;
         let Some(info) = self.cached_topic(topic) else {
             return Err(Ok(WouldBlock::Metadata));
@@ -255,6 +306,9 @@ impl Producer {
         if self.closed.load(Ordering::Acquire) {
             return Err(Error::Closed("KafkaProducer already closed!".into()));
         }
+        if let Some(txn) = &self.shared.txn {
+            txn.check_send()?;
+        }
         let start = Instant::now();
         let deadline = start + self.shared.config.max_block;
         let size = self.check_record_size(rec)?;
@@ -289,6 +343,23 @@ impl Producer {
             .collect())
     }
 
+    /// Like [`Self::flush`] until `deadline` (None: no limit), in 100 ms slices that ask
+    /// `interrupted` whether to stop. False when it did not complete.
+    fn flush_until(&self, deadline: Option<Instant>, interrupted: &mut dyn FnMut() -> bool) -> bool {
+        let mark = self.shared.acc.begin_flush();
+        self.shared.wake.notify_one();
+        loop {
+            let left = deadline.map(|d| d.saturating_duration_since(Instant::now()));
+            let slice = left.map_or(Duration::from_millis(100), |l| l.min(Duration::from_millis(100)));
+            if self.shared.acc.await_flush(mark, Some(slice)) {
+                return true;
+            }
+            if left.is_some_and(|l| l <= slice) || interrupted() {
+                return false;
+            }
+        }
+    }
+
     /// Sends everything buffered now and waits for it to complete. False on timeout.
     pub fn flush(&self, timeout: Option<Duration>) -> bool {
         let mark = self.shared.acc.begin_flush();
@@ -297,11 +368,29 @@ impl Producer {
     }
 
     /// Flushes within `timeout`, then fails what is left and stops the sender. Idempotent.
-    pub fn close(&self, timeout: Option<Duration>) {
+    /// An open transaction is aborted first (as the Java client does).
+    /// Every wait stops early when `interrupted` says so (Ctrl-C): what is left then fails.
+    pub fn close(&self, timeout: Option<Duration>, interrupted: &mut dyn FnMut() -> bool) {
         if self.closed.swap(true, Ordering::AcqRel) {
             return;
         }
-        let flushed = self.flush(timeout);
+        let deadline = timeout.map(|t| Instant::now() + t);
+        let mut stopped = false;
+        if self.shared.txn.as_ref().is_some_and(transaction::TxnManager::has_open_transaction) {
+            log::info!("Aborting incomplete transaction due to shutdown");
+            let bound = deadline
+                .map_or(self.shared.config.max_block, |d| d.saturating_duration_since(Instant::now()));
+            let abort = self.transaction_op(TxnOp::Abort);
+            match block_on_until(async { tokio::time::timeout(bound, abort).await }, interrupted) {
+                None => stopped = true,
+                Some(waited) => {
+                    if let Err(e) = waited.unwrap_or_else(|_| Err(Error::Timeout("abort timed out".into()))) {
+                        log::warn!("could not abort the open transaction at close: {e}");
+                    }
+                }
+            }
+        }
+        let flushed = !stopped && self.flush_until(deadline, interrupted);
         {
             let mut st = self.shared.acc.state.lock();
             st.closed = true;
@@ -312,6 +401,95 @@ impl Producer {
         self.shared.stop.store(true, Ordering::Release);
         self.shared.wake.notify_one();
         self.shared.client.close();
+    }
+
+    fn txn(&self) -> Result<&transaction::TxnManager> {
+        self.shared.txn.as_ref().ok_or_else(|| {
+            Error::IllegalState("Transactional method invoked on a non-transactional producer.".into())
+        })
+    }
+
+    /// Runs a transactional operation on the runtime, asking `interrupted()` every 100 ms.
+    fn run_txn(&self, interrupted: &mut dyn FnMut() -> bool, op: TxnFuture) -> Result<()> {
+        let mut task = runtime().spawn(op);
+        loop {
+            match runtime()
+                .block_on(async { tokio::time::timeout(Duration::from_millis(100), &mut task).await })
+            {
+                Ok(Ok(result)) => return result,
+                Ok(Err(join)) => return Err(Error::Other(format!("transactional request failed: {join}"))),
+                Err(_) if interrupted() => {
+                    task.abort();
+                    return Err(Error::Interrupted);
+                }
+                Err(_) => {}
+            }
+        }
+    }
+
+    /// A transactional operation as a future on the shared runtime (the asyncio producer awaits
+    /// it; the blocking methods below run it with Ctrl-C checks). Operations other than
+    /// `begin_transaction` are bounded by max_block.
+    pub fn transaction_op(&self, op: TxnOp) -> TxnFuture {
+        let shared = self.shared.clone();
+        let deadline = Instant::now() + shared.config.max_block;
+        Box::pin(async move {
+            let Some(txn) = &shared.txn else {
+                return Err(Error::IllegalState(
+                    "Transactional method invoked on a non-transactional producer.".into(),
+                ));
+            };
+            match op {
+                TxnOp::Init => txn.init_transactions(&shared, deadline).await,
+                TxnOp::SendOffsets(offsets, group) => {
+                    txn.send_offsets(&shared, offsets, group, deadline).await
+                }
+                TxnOp::Commit => end_transaction(&shared, txn, true, deadline).await,
+                TxnOp::Abort => end_transaction(&shared, txn, false, deadline).await,
+            }
+        })
+    }
+
+    /// `init_transactions()`: a producer id and epoch for the transactional id (fencing older
+    /// producers with the same id), within max_block.
+    pub fn init_transactions(&self, interrupted: &mut dyn FnMut() -> bool) -> Result<()> {
+        self.txn()?;
+        self.run_txn(interrupted, self.transaction_op(TxnOp::Init))
+    }
+
+    /// `begin_transaction()`.
+    pub fn begin_transaction(&self) -> Result<()> {
+        self.txn()?.begin_transaction()
+    }
+
+    /// `send_offsets_to_transaction()`.
+    pub fn send_offsets_to_transaction(
+        &self,
+        offsets: Vec<transaction::TxnOffset>,
+        group: transaction::GroupMetadata,
+        interrupted: &mut dyn FnMut() -> bool,
+    ) -> Result<()> {
+        self.txn()?;
+        self.run_txn(interrupted, self.transaction_op(TxnOp::SendOffsets(offsets, group)))
+    }
+
+    /// `commit_transaction()`: waits for every record of the transaction, then EndTxn(commit).
+    pub fn commit_transaction(&self, interrupted: &mut dyn FnMut() -> bool) -> Result<()> {
+        self.txn()?;
+        self.run_txn(interrupted, self.transaction_op(TxnOp::Commit))
+    }
+
+    /// `abort_transaction()`: fails the records not sent yet, waits for those in flight, then
+    /// EndTxn(abort).
+    pub fn abort_transaction(&self, interrupted: &mut dyn FnMut() -> bool) -> Result<()> {
+        self.txn()?;
+        self.run_txn(interrupted, self.transaction_op(TxnOp::Abort))
+    }
+
+    /// The transactional state's name (kafka-python's `TransactionState`), None without a
+    /// transactional id.
+    pub fn transaction_state(&self) -> Option<&'static str> {
+        self.shared.txn.as_ref().map(|t| t.state().name())
     }
 
     pub fn is_closed(&self) -> bool {

@@ -109,11 +109,24 @@ class BatchBuilder:
 
 
 class _Transaction:
-    async def __aenter__(self) -> None:
-        raise Errors.IllegalOperation('You need to configure transaction_id to use transactions')
+    """``async with producer.transaction():`` begins a transaction; leaving the block commits it,
+    or aborts it when the block raised (unless the producer hit a fatal error, such as being
+    fenced, which no abort can fix)."""
 
-    async def __aexit__(self, *exc: object) -> None:
-        return None
+    def __init__(self, producer: AIOKafkaProducer) -> None:
+        self._producer = producer
+
+    async def __aenter__(self) -> Self:
+        await self._producer.begin_transaction()
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        producer = self._producer
+        if exc_type is None:
+            await producer.commit_transaction()
+        elif producer._transaction_state() != 'FATAL_ERROR':
+            await producer.abort_transaction()
 
 
 class AIOKafkaProducer:
@@ -151,8 +164,10 @@ class AIOKafkaProducer:
             record's future completes. Default: 120000.
         max_in_flight_requests_per_connection (int): extension. Default: 5.
 
-    TLS, SASL and transactions are not supported by the core yet: setting
-    them raises :class:`~kafka.errors.KafkaConfigurationError`.
+    TLS and SASL are not supported by the core yet: setting them raises
+    :class:`~kafka.errors.KafkaConfigurationError`. With ``transactional_id``
+    (which implies ``enable_idempotence``), ``start()`` initializes the
+    transactional state and the transactional methods are available.
     """
 
     _PRODUCER_CLIENT_ID_SEQUENCE = _CLIENT_ID_SEQUENCE
@@ -174,7 +189,7 @@ class AIOKafkaProducer:
     ) -> None:
         unsupported = {
             'security_protocol': (security_protocol, 'PLAINTEXT'), 'ssl_context': (ssl_context, None),
-            'transactional_id': (transactional_id, None), 'sasl_plain_username': (sasl_plain_username, None),
+            'sasl_plain_username': (sasl_plain_username, None),
             'sasl_plain_password': (sasl_plain_password, None), 'sasl_oauth_token_provider':
                 (sasl_oauth_token_provider, None),
         }
@@ -187,6 +202,8 @@ class AIOKafkaProducer:
             raise ValueError('Invalid ACKS parameter')
         if compression_type not in _COMPRESSION_TYPES:
             raise ValueError('Invalid compression type!')
+        if transactional_id is not None:
+            enable_idempotence = True
         if enable_idempotence:
             if acks is _missing:
                 acks = -1
@@ -227,7 +244,10 @@ class AIOKafkaProducer:
             'metadata_max_age_ms': int(metadata_max_age_ms),
             'max_in_flight_requests_per_connection': int(max_in_flight_requests_per_connection),
             'connections_max_idle_ms': int(connections_max_idle_ms),
+            'transactional_id': transactional_id,
+            'transaction_timeout_ms': int(transaction_timeout_ms),
         }
+        self._transactional_id = transactional_id
         self.client_id = client_id
         self._native: Any = None
         self._reader_fd: int | None = None
@@ -269,6 +289,12 @@ class AIOKafkaProducer:
             await self._shutdown()
             hosts = self._native_config['bootstrap_servers']
             raise Errors.KafkaConnectionError(f'Unable to bootstrap from {hosts}') from exc
+        if self._transactional_id is not None:
+            try:
+                await native.init_transactions()
+            except BaseException:
+                await self._shutdown()
+                raise
         log.debug('Kafka producer %s started', self.client_id)
 
     async def stop(self) -> None:
@@ -279,6 +305,13 @@ class AIOKafkaProducer:
         if self._native is None or getattr(self, '_inherited', False):
             return
         try:
+            if self._transaction_state() in ('IN_TRANSACTION', 'ABORTABLE_ERROR', 'COMMITTING_TRANSACTION',
+                                             'ABORTING_TRANSACTION'):
+                log.info('Aborting incomplete transaction due to shutdown')
+                try:
+                    await self._native.abort_transaction()
+                except Errors.KafkaError as exc:
+                    log.warning('Could not abort the open transaction at stop(): %s', exc)
             await self.flush()
         finally:
             await self._shutdown()
@@ -474,27 +507,83 @@ class AIOKafkaProducer:
         native = self._check_open()
         return set(await native.partitions_for(topic, self._request_timeout_ms))
 
-    # -- transactions (not supported by the core yet) ----------------------------------------
+    # -- transactions ----------------------------------------------------------------------
+
+    def _transaction_state(self) -> str | None:
+        native = self._native
+        return None if native is None else native.transaction_state()
+
+    def _ensure_transactional(self) -> Any:
+        if self._transactional_id is None:
+            raise Errors.IllegalOperation('You need to configure transaction_id to use transactions')
+        return self._check_open()
 
     def transaction(self) -> _Transaction:
-        """Transactions need ``transactional_id``, which the core does not support yet."""
-        return _Transaction()
+        """An async context manager: ``async with producer.transaction(): ...`` commits the
+        records sent in the block, or aborts them if the block raises.
+
+        Raises:
+            IllegalOperation: no ``transactional_id`` (when entered).
+        """
+        return _Transaction(self)
 
     async def begin_transaction(self) -> None:
-        """Not available: raises IllegalOperation."""
-        raise Errors.IllegalOperation('You need to configure transaction_id to use transactions')
+        """Start a transaction (the producer must be started).
+
+        Raises:
+            IllegalOperation: no ``transactional_id``.
+            KafkaError: a transaction is already open, or the producer is in an error state.
+        """
+        self._ensure_transactional().begin_transaction()
 
     async def commit_transaction(self) -> None:
-        """Not available: raises IllegalOperation."""
-        raise Errors.IllegalOperation('You need to configure transaction_id to use transactions')
+        """Commit the open transaction once every record sent in it is acknowledged.
+
+        Raises:
+            IllegalOperation: no ``transactional_id``.
+            ProducerFenced: another producer with the same transactional id took over (fatal).
+        """
+        native = self._ensure_transactional()
+        await native.commit_transaction()
+        native.drain()
 
     async def abort_transaction(self) -> None:
-        """Not available: raises IllegalOperation."""
-        raise Errors.IllegalOperation('You need to configure transaction_id to use transactions')
+        """Abort the open transaction: records not sent yet fail, sent ones are discarded.
 
-    async def send_offsets_to_transaction(self, offsets: Any, group_id: str) -> None:
-        """Not available: raises IllegalOperation."""
-        raise Errors.IllegalOperation('You need to configure transaction_id to use transactions')
+        Raises:
+            IllegalOperation: no ``transactional_id``.
+        """
+        native = self._ensure_transactional()
+        await native.abort_transaction()
+        native.drain()
+
+    async def send_offsets_to_transaction(self, offsets: dict[Any, Any], group_id: str) -> None:
+        """Commit a consumer group's offsets as part of the open transaction.
+
+        Arguments:
+            offsets: ``{TopicPartition: offset}`` where an offset is an int, an
+                ``(offset, metadata)`` tuple or an ``OffsetAndMetadata``.
+            group_id (str): the consumer group.
+
+        Raises:
+            IllegalOperation: no ``transactional_id``.
+            KafkaError: no transaction is open, or the producer is in an error state.
+        """
+        native = self._ensure_transactional()
+        if not isinstance(group_id, str) or not group_id:
+            raise ValueError(group_id)
+        entries = []
+        for tp, meta in offsets.items():
+            if isinstance(meta, int):
+                offset, metadata, epoch = meta, None, -1
+            elif isinstance(meta, tuple) and len(meta) == 2:
+                (offset, metadata), epoch = meta, -1
+            else:
+                offset, metadata = meta.offset, getattr(meta, 'metadata', None)
+                epoch = getattr(meta, 'leader_epoch', None)
+                epoch = -1 if epoch is None else epoch
+            entries.append((tp.topic, int(tp.partition), int(offset), metadata or None, int(epoch)))
+        await native.send_offsets_to_transaction(entries, group_id)
 
     def __repr__(self) -> str:
         return f'<AIOKafkaProducer client_id={self.client_id}>'

@@ -23,7 +23,13 @@ from kafka.coordinator.assignors.range import RangePartitionAssignor
 from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from kafka.future import Future
 from kafka.serializer import Deserializer
-from kafka.structs import OffsetAndMetadata, OffsetAndTimestamp, TopicPartition
+from kafka.structs import (
+    ConsumerGroupMetadata,
+    MemberState,
+    OffsetAndMetadata,
+    OffsetAndTimestamp,
+    TopicPartition,
+)
 
 try:
     from kafka import _native
@@ -754,6 +760,27 @@ class KafkaConsumer:
     def metrics(self, raw: bool = False) -> dict[str, dict[str, Any]]:
         """Consumer metrics, grouped as kafka-python groups them."""
         return {'consumer-fetch-manager-metrics': dict(self._native.metrics())}
+
+    def group_metadata(self) -> ConsumerGroupMetadata:
+        """The consumer's group membership, for ``KafkaProducer.send_offsets_to_transaction``.
+
+        Returns:
+            ConsumerGroupMetadata: group id, generation, member id, group instance id and
+            membership state (generation -1 and member id '' before the first join).
+        """
+        generation = self._native.group_generation()
+        group_id = self.config['group_id']
+        instance = self.config['group_instance_id']
+        if generation is None:
+            return ConsumerGroupMetadata(group_id, -1, '', instance, MemberState.UNJOINED)
+        gen, member_id, stable = generation
+        if stable:
+            state = MemberState.STABLE
+        elif gen >= 0 or member_id:
+            state = MemberState.REBALANCING
+        else:
+            state = MemberState.UNJOINED
+        return ConsumerGroupMetadata(group_id, gen, member_id, instance, state)
 
     # ---- lifecycle ----
 

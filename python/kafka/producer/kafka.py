@@ -57,7 +57,7 @@ _MAX_RETRIES = 2**31 - 1
 # core.  Setting one of them to anything but its default raises
 # UnsupportedConfigError instead of being silently ignored.
 _UNSUPPORTED_CONFIGS = (
-    'transactional_id', 'security_protocol', 'ssl_context', 'ssl_check_hostname', 'ssl_cafile',
+    'security_protocol', 'ssl_context', 'ssl_check_hostname', 'ssl_cafile',
     'ssl_certfile', 'ssl_keyfile', 'ssl_crlfile', 'ssl_password', 'ssl_ciphers', 'sasl_mechanism',
     'sasl_plain_username', 'sasl_plain_password', 'sasl_kerberos_name', 'sasl_kerberos_service_name',
     'sasl_kerberos_domain_name', 'sasl_oauth_token_provider', 'proxy_url', 'socks5_proxy', 'kafka_client',
@@ -226,13 +226,18 @@ class KafkaProducer:
             than this. Default: 540000.
         metrics_enabled (bool): whether :meth:`metrics` reports anything.
             Default: True.
+        transactional_id (str): makes the producer transactional (see
+            :meth:`init_transactions`); implies enable_idempotence, and
+            conflicting acks/retries/max_in_flight settings raise. Default: None.
+        transaction_timeout_ms (int): how long the broker lets a transaction
+            stay open before aborting it. Default: 60000.
 
     Every other keyword kafka-python 2.x or 3.x accepts is accepted too.
     Keywords that only tune kafka-python's own Python I/O (e.g.
     api_version, api_version_auto_timeout_ms, bootstrap_timeout_ms,
     receive_buffer_bytes, metrics_num_samples) are accepted and have no
     effect.  Keywords for features the core does not implement yet (TLS,
-    SASL, proxies, transactions, custom socket options...) raise
+    SASL, proxies, custom socket options...) raise
     :class:`~kafka.errors.KafkaConfigurationError` (also a
     NotImplementedError) naming the key when set to a non-default value.
     Unknown keywords raise ``KafkaConfigurationError('Unrecognized configs:
@@ -335,7 +340,11 @@ class KafkaProducer:
         if config['compression_type'] not in _COMPRESSION_TYPES:
             raise ValueError('Not supported codec: {}'.format(config['compression_type']))
 
-        self._resolve_idempotence(set(configs))
+        if configs.get('transactional_id') is not None:
+            if 'enable_idempotence' in configs and not configs['enable_idempotence']:
+                raise Errors.KafkaConfigurationError('Cannot set transactional_id without enable_idempotence.')
+            config['enable_idempotence'] = True
+        self._resolve_idempotence(set(configs), strict=config['transactional_id'] is not None)
         bootstrap_servers = collect_hosts(config['bootstrap_servers'])
 
         self._key_plain, self._key_full = _serializer_call(config['key_serializer'])
@@ -363,6 +372,8 @@ class KafkaProducer:
             'acks': int(config['acks']),
             'compression_type': config['compression_type'],
             'enable_idempotence': bool(config['enable_idempotence']),
+            'transactional_id': None if config['transactional_id'] is None else str(config['transactional_id']),
+            'transaction_timeout_ms': int(config['transaction_timeout_ms']),
         }
         for key in _NATIVE_INT_CONFIGS:
             value = config[key]
@@ -405,8 +416,12 @@ class KafkaProducer:
         self._inherited = True
         self._fast = False
 
-    def _resolve_idempotence(self, user_keys: set[str]) -> None:
-        """Apply kafka-python 3's (KIP-679) rules for enable_idempotence."""
+    def _resolve_idempotence(self, user_keys: set[str], strict: bool = False) -> None:
+        """Apply kafka-python 3's (KIP-679) rules for enable_idempotence.
+
+        ``strict`` (a transactional_id is set): a conflicting setting raises instead of turning
+        idempotence off.
+        """
         config = self.config
         if not config['enable_idempotence']:
             return
@@ -422,7 +437,7 @@ class KafkaProducer:
         if not conflicts:
             return
         listed = ', '.join(f'{k}={v!r}' for k, v in conflicts)
-        if 'enable_idempotence' in user_keys:
+        if strict or 'enable_idempotence' in user_keys:
             raise Errors.KafkaConfigurationError(f'enable_idempotence=True is incompatible with user-provided {listed}')
         log.warning('%s: Idempotence will be disabled because user-provided config conflicts with'
                     ' idempotent defaults: %s', self, listed)
@@ -645,28 +660,102 @@ class KafkaProducer:
             return {group: dict(values) for group, values in data.items()}
         return {'producer-metrics': data}
 
-    # Transactions are not supported yet (transactional_id is rejected in
-    # __init__); these behave as kafka-python's do without a transactional_id.
+    # -- transactions (KIP-98) ------------------------------------------------------------
 
     def init_transactions(self) -> None:
-        """Not available: transactional_id is not supported yet."""
-        raise Errors.IllegalStateError('Cannot call init_transactions without setting a transactional_id.')
+        """Initialize the transactional state; call once before any other transactional method.
+
+        Completes (or aborts) any transaction left open by an earlier producer with the same
+        ``transactional_id``, fences that producer, and obtains the producer id and epoch used
+        by every later transaction. Calling it again after it succeeded does nothing.
+
+        Raises:
+            IllegalStateError: no ``transactional_id`` is configured.
+            KafkaTimeoutError: the state could not be initialized within ``max_block_ms``
+                (retrying continues the initialization).
+            TransactionalIdAuthorizationFailedError: fatal; the transactional id is not authorized.
+            KafkaError: the producer hit an earlier fatal error, or any other unexpected error.
+        """
+        if self.config['transactional_id'] is None:
+            raise Errors.IllegalStateError('Cannot call init_transactions without setting a transactional_id.')
+        self._native.init_transactions()
 
     def begin_transaction(self) -> None:
-        """Not available: transactional_id is not supported yet."""
-        raise Errors.IllegalStateError('Cannot use transactional methods without enabling transactions')
+        """Start a transaction; every record sent until it is committed or aborted belongs to it.
 
-    def send_offsets_to_transaction(self, offsets: Any, group_metadata: Any) -> None:
-        """Not available: transactional_id is not supported yet."""
-        raise Errors.IllegalStateError('Cannot use transactional methods without enabling transactions')
+        :meth:`init_transactions` must have completed first.
+
+        Raises:
+            IllegalStateError: no ``transactional_id``, or not initialized.
+            KafkaError: a transaction is already open, or the producer is in an error state.
+        """
+        if self.config['transactional_id'] is None:
+            raise Errors.IllegalStateError('Cannot use transactional methods without enabling transactions')
+        self._native.begin_transaction()
+
+    def send_offsets_to_transaction(self, offsets: dict[Any, Any], group_metadata: Any) -> None:
+        """Commit consumed offsets as part of the current transaction.
+
+        The offsets count as consumed only if the transaction commits: use it for
+        consume-transform-produce pipelines.
+
+        Arguments:
+            offsets ({TopicPartition: OffsetAndMetadata}): offsets to commit (the position of the
+                next record to consume); a plain int offset is accepted too.
+            group_metadata (ConsumerGroupMetadata or str): ``KafkaConsumer.group_metadata()``
+                (preferred: the broker fences stale group members, KIP-447), or the group id.
+
+        Raises:
+            IllegalStateError: no ``transactional_id``.
+            KafkaError: no transaction is open, or the producer is in an error state.
+            CommitFailedError: abortable; the consumer's group generation is stale.
+            ProducerFencedError: fatal; another producer with the same transactional id is active.
+        """
+        if self.config['transactional_id'] is None:
+            raise Errors.IllegalStateError('Cannot use transactional methods without enabling transactions')
+        entries = []
+        for tp, meta in offsets.items():
+            if isinstance(meta, int):
+                offset, metadata, leader_epoch = meta, None, -1
+            else:
+                offset = meta.offset
+                metadata = getattr(meta, 'metadata', None) or None
+                leader_epoch = getattr(meta, 'leader_epoch', None)
+                leader_epoch = -1 if leader_epoch is None else int(leader_epoch)
+            entries.append((tp.topic, int(tp.partition), int(offset), metadata, leader_epoch))
+        if isinstance(group_metadata, str):
+            group = (group_metadata, -1, '', None)
+        else:
+            group = (group_metadata.group_id, int(group_metadata.generation_id),
+                     group_metadata.member_id or '', group_metadata.group_instance_id)
+        self._native.send_offsets_to_transaction(entries, *group)
 
     def commit_transaction(self) -> None:
-        """Not available: transactional_id is not supported yet."""
-        raise Errors.IllegalStateError('Cannot commit transaction since transactions are not enabled')
+        """Commit the open transaction, after every record sent in it is acknowledged.
+
+        Raises:
+            IllegalStateError: no ``transactional_id``.
+            KafkaError: no transaction is open; or a record of the transaction failed (the
+                transaction must then be aborted).
+            ProducerFencedError: fatal; another producer with the same transactional id is active.
+            KafkaTimeoutError: the commit did not complete within ``max_block_ms`` (calling it
+                again resumes it).
+        """
+        if self.config['transactional_id'] is None:
+            raise Errors.IllegalStateError('Cannot commit transaction since transactions are not enabled')
+        self._native.commit_transaction()
 
     def abort_transaction(self) -> None:
-        """Not available: transactional_id is not supported yet."""
-        raise Errors.IllegalStateError('Cannot abort transaction since transactions are not enabled.')
+        """Abort the open transaction: records not sent yet fail, the others are discarded.
+
+        Raises:
+            IllegalStateError: no ``transactional_id``.
+            ProducerFencedError: fatal; another producer with the same transactional id is active.
+            KafkaTimeoutError: the abort did not complete within ``max_block_ms``.
+        """
+        if self.config['transactional_id'] is None:
+            raise Errors.IllegalStateError('Cannot abort transaction since transactions are not enabled.')
+        self._native.abort_transaction()
 
     def __str__(self) -> str:
         config = getattr(self, 'config', {})

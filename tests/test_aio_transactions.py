@@ -1,0 +1,81 @@
+"""AIOKafkaProducer transactions (aiokafka's API) on Apache Kafka."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Callable
+
+import pytest
+from kafka import TopicPartition
+from kafka import errors as Errors
+from kafka.aio import AIOKafkaProducer
+from kafka.structs import OffsetAndMetadata
+
+if TYPE_CHECKING:
+    from conftest import Broker
+
+pytestmark = pytest.mark.tansu_skip('transactions are checked on Apache Kafka')
+
+
+def _committed_values(bootstrap: str, topic: str) -> list[bytes]:
+    from test_transactions import _read
+
+    return sorted(v for _, _, v in _read(bootstrap, topic, 'read_committed'))
+
+
+@pytest.mark.asyncio
+async def test_transaction_context_commits_and_aborts(broker: Broker, topic: Callable[..., str]) -> None:
+    name = topic(partitions=3)
+    producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap, transactional_id=f'a-{uuid.uuid4().hex[:8]}')
+    await producer.start()
+    try:
+        async with producer.transaction():
+            for i in range(30):
+                await producer.send(name, b'c-%d' % i, key=b'%d' % i)
+        with pytest.raises(RuntimeError, match='boom'):
+            async with producer.transaction():
+                fut = await producer.send(name, b'aborted', key=b'x')
+                await fut
+                raise RuntimeError('boom')
+        await producer.begin_transaction()
+        await producer.send(name, b'last')
+        await producer.commit_transaction()
+    finally:
+        await producer.stop()
+    assert _committed_values(broker.bootstrap, name) == sorted([b'c-%d' % i for i in range(30)] + [b'last'])
+
+
+@pytest.mark.asyncio
+async def test_send_offsets_and_fencing(broker: Broker, topic: Callable[..., str]) -> None:
+    from kafka import KafkaConsumer
+
+    name, out = topic(), topic()
+    group = f'ag-{uuid.uuid4().hex[:8]}'
+    txn_id = f'af-{uuid.uuid4().hex[:8]}'
+    first = AIOKafkaProducer(bootstrap_servers=broker.bootstrap, transactional_id=txn_id)
+    await first.start()
+    await first.begin_transaction()
+    await first.send(out, b'one')
+    await first.send_offsets_to_transaction({TopicPartition(name, 0): 7}, group)
+    await first.commit_transaction()
+
+    consumer = KafkaConsumer(bootstrap_servers=broker.bootstrap, group_id=group, enable_auto_commit=False)
+    try:
+        assert consumer.committed(TopicPartition(name, 0)) == 7
+    finally:
+        consumer.close()
+
+    await first.begin_transaction()
+    await first.send(out, b'zombie')
+    second = AIOKafkaProducer(bootstrap_servers=broker.bootstrap, transactional_id=txn_id)
+    await second.start()  # fences the first
+    try:
+        with pytest.raises(Errors.ProducerFenced):
+            await first.commit_transaction()
+        async with second.transaction():
+            await second.send(out, b'two')
+            await second.send_offsets_to_transaction({TopicPartition(name, 0): OffsetAndMetadata(9, '', -1)}, group)
+    finally:
+        await first.stop()
+        await second.stop()
+    assert _committed_values(broker.bootstrap, out) == [b'one', b'two']
