@@ -134,23 +134,47 @@ def log_files(broker: Broker, topic: str, partitions: int) -> list[Path]:
 
 @dataclass
 class Batch:
-    """One record batch as ``DumpLogSegments`` describes it."""
+    """One record batch as ``DumpLogSegments --deep-iteration`` describes it."""
 
     topic: str
     partition: int
-    base_offset: int
-    last_offset: int
-    codec: str
-    valid: bool
-    transactional: bool
-    control: bool
-    producer_id: int
-    markers: list[str] = field(default_factory=list)  # endTxnMarker of each control record
+    fields: dict[str, str]  # the batch line's ``name: value`` pairs
+    records: list[dict[str, str]] = field(default_factory=list)  # each record line's pairs
+
+    def num(self, name: str) -> int:
+        return int(self.fields[name])
+
+    @property
+    def base_offset(self) -> int:
+        return self.num('baseOffset')
+
+    @property
+    def last_offset(self) -> int:
+        return self.num('lastOffset')
+
+    @property
+    def codec(self) -> str:
+        return self.fields['compresscodec'].lower()
+
+    @property
+    def valid(self) -> bool:
+        return self.fields['isvalid'] == 'true'
+
+    @property
+    def transactional(self) -> bool:
+        return self.fields['isTransactional'] == 'true'
+
+    @property
+    def control(self) -> bool:
+        return self.fields['isControl'] == 'true'
+
+    @property
+    def markers(self) -> list[str]:
+        """The ``endTxnMarker`` (COMMIT or ABORT) of each control record."""
+        return [r['endTxnMarker'] for r in self.records if 'endTxnMarker' in r]
 
 
-_BATCH_LINE = re.compile(r'baseOffset: (\d+) lastOffset: (\d+) .*?producerId: (-?\d+) .*?isTransactional: (\w+) '
-                         r'isControl: (\w+) .*?compresscodec: (\w+) .*?isvalid: (\w+)')
-_MARKER = re.compile(r'endTxnMarker: (\w+)')
+_PAIR = re.compile(r'(\w+): (\S+)')
 
 
 def dump_batches(java: JavaTools, files: list[Path]) -> list[Batch]:
@@ -162,15 +186,10 @@ def dump_batches(java: JavaTools, files: list[Path]) -> list[Batch]:
         if line.startswith('Dumping '):
             topic, _, number = Path(line.split(' ', 1)[1]).parent.name.rpartition('-')
             partition = int(number)
-            continue
-        m = _BATCH_LINE.search(line)
-        if m:
-            batches.append(Batch(topic, partition, int(m[1]), int(m[2]), m[6].lower(), m[7] == 'true', m[4] == 'true',
-                                 m[5] == 'true', int(m[3])))
-            continue
-        marker = _MARKER.search(line)
-        if marker and batches:
-            batches[-1].markers.append(marker[1])
+        elif line.startswith('baseOffset:'):
+            batches.append(Batch(topic, partition, dict(_PAIR.findall(line))))
+        elif line.startswith('| offset:') and batches:
+            batches[-1].records.append(dict(_PAIR.findall(line)))
     assert batches, f'DumpLogSegments printed no batch:\n{out[:2000]}'
     return batches
 
@@ -226,7 +245,8 @@ def _records_to_send(producer: str, codec: str, partitions: int, n: int = 40) ->
         if i % 3 != 0:
             headers = [('trace', f'id-{i}'.encode()), ('dup', b'1'), ('dup', b'2')]
         if i % 5 == 1:
-            headers += [('empty', b''), ('ключ', 'значение ✓'.encode()), ('bin', rng.randbytes(16))]
+            headers += [('empty', b''), ('', b'empty key'), ('ключ', 'значение ✓'.encode()),
+                        ('bin', rng.randbytes(16))]
             if producer == 'aio':  # aiokafka accepts null header values, kafka-python does not
                 headers.append(('nullable', None))
         out.append(Sent(producer, codec, key, value, headers,
@@ -343,15 +363,33 @@ def test_java_console_consumer_reads_our_records_byte_exact(ours_to_java: OursTo
 
 def test_java_sees_the_codec_we_chose_and_valid_crcs(ours_to_java: OursToJava, kafka_broker: Broker,
                                                       java: JavaTools) -> None:
-    """DumpLogSegments: every batch is valid (CRC) and compressed with its producer's codec."""
+    """DumpLogSegments: every batch is valid (CRC), compressed with its producer's codec, holds the
+    records at the offsets our futures reported with their timestamps, and carries the right
+    max timestamp, producer id and sequence numbers (idempotent sync producer: contiguous
+    sequences from 0 per partition; asyncio producer, not idempotent: none)."""
     batches = dump_batches(java, log_files(kafka_broker, ours_to_java.topic, ours_to_java.partitions))
     assert all(b.valid for b in batches), [b for b in batches if not b.valid]
-    codec_of: dict[tuple[int, int], str] = {}
+    sent = {(r.meta_partition, r.meta_offset): r for r in ours_to_java.sent}
+    next_sequence: dict[tuple[int, int], int] = {}
     for b in batches:
-        for offset in range(b.base_offset, b.last_offset + 1):
-            codec_of[(b.partition, offset)] = b.codec
-    for r in ours_to_java.sent:
-        assert codec_of[(r.meta_partition, r.meta_offset)] == r.codec, r
+        members = [sent[(b.partition, o)] for o in range(b.base_offset, b.last_offset + 1)]
+        assert b.num('count') == len(members) == len(b.records), b
+        assert {(r.producer, r.codec) for r in members} == {(members[0].producer, members[0].codec)}, b
+        assert b.codec == members[0].codec, b
+        stamps = [r.timestamp_ms if r.timestamp_ms is not None else r.meta_timestamp for r in members]
+        assert [(int(rec['offset']), int(rec['CreateTime'])) for rec in b.records] == \
+               list(zip(range(b.base_offset, b.last_offset + 1), stamps)), b
+        assert b.num('CreateTime') == max(stamps), f'batch max timestamp {b.fields["CreateTime"]} != {max(stamps)}'
+        assert not b.transactional and not b.control, b
+        if members[0].producer == 'sync':
+            pid = b.num('producerId')
+            assert pid >= 0, b
+            expected = next_sequence.get((pid, b.partition), 0)
+            assert (b.num('baseSequence'), b.num('lastSequence')) == (expected, expected + len(members) - 1), b
+            assert [int(rec['sequence']) for rec in b.records] == list(range(expected, expected + len(members))), b
+            next_sequence[(pid, b.partition)] = expected + len(members)
+        else:
+            assert (b.num('producerId'), b.num('baseSequence')) == (-1, -1), b
     assert {b.codec for b in batches} == set(CODECS.values())
     assert any(b.last_offset > b.base_offset for b in batches if b.codec != 'none'), \
         'every compressed batch holds one record: compression across records is not exercised'
