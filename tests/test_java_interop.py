@@ -677,3 +677,77 @@ def test_java_transactions_aio_read_committed(java_transactions: JavaTransaction
     assert [r.offset for r in records] == txn.committed
     assert [r.value for r in records] == txn.values
 
+
+
+# ---------------------------------------------------------------------------------------------
+# a consumer group with a Java member
+
+
+@pytest.mark.parametrize('protocol', ['classic', 'consumer'])
+def test_consumer_group_with_a_java_member(kafka_broker: Broker, java: JavaTools, protocol: str) -> None:
+    """Our KafkaConsumer (classic protocol, range assignor) and Java's console consumer share a
+    group; each member then reads exactly its own two partitions, byte for byte.
+
+    ``classic``: both speak the classic protocol; our member joined first, so it normally leads and
+    our range assignor computes the Java member's assignment, which Java decodes.
+    ``consumer``: the Java member speaks KIP-848's protocol, so the broker turns the group into a
+    consumer group, computes every assignment itself and serves our member through JoinGroup and
+    SyncGroup (the path of a mixed group while its members migrate).
+    """
+    from kafka.coordinator.assignors.range import RangePartitionAssignor
+
+    bootstrap = kafka_broker.bootstrap
+    partitions, per_partition = 4, 50
+    topic = create_topic(bootstrap, f'interop-group-{uuid.uuid4().hex[:8]}', partitions)
+    group = f'interop-group-{uuid.uuid4().hex[:8]}'
+    ours = KafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=group, auto_offset_reset='earliest',
+                         partition_assignment_strategy=[RangePartitionAssignor], session_timeout_ms=10000,
+                         heartbeat_interval_ms=1000)
+    java_proc: subprocess.Popen[bytes] | None = None
+    try:
+        deadline = time.monotonic() + 60
+        while len(ours.assignment()) != partitions:
+            ours.poll(timeout_ms=200)
+            assert time.monotonic() < deadline, 'our consumer got no assignment'
+        java_proc = subprocess.Popen(java.command(
+            CONSOLE_CONSUMER, '--bootstrap-server', bootstrap, '--topic', topic, '--group', group,
+            '--from-beginning', '--max-messages', str(2 * per_partition), '--timeout-ms', '60000',
+            *(['--command-property', 'group.protocol=classic', '--command-property',
+               'partition.assignment.strategy=org.apache.kafka.clients.consumer.RangeAssignor']
+              if protocol == 'classic' else ['--command-property', 'group.protocol=consumer']),
+            '--formatter-property', 'print.partition=true', '--formatter-property', 'print.offset=true'),
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 120
+        while len(ours.assignment()) != partitions // 2:  # the Java member joined: we rebalanced
+            ours.poll(timeout_ms=200)
+            assert java_proc.poll() is None, java_proc.stderr.read().decode(errors='replace')[-3000:]  # type: ignore[union-attr]
+            assert time.monotonic() < deadline, 'no rebalance after the Java member started'
+        mine = sorted(tp.partition for tp in ours.assignment())
+        values = {(p, i): f'group {p}/{i} {_WORDS[(p + i) % len(_WORDS)]}'.encode()
+                  for p in range(partitions) for i in range(per_partition)}
+        with KafkaProducer(bootstrap_servers=bootstrap) as producer:
+            for (p, _i), v in sorted(values.items()):
+                producer.send(topic, v, partition=p)
+        got: list[Any] = []
+        deadline = time.monotonic() + 120
+        while java_proc.poll() is None or len(got) < 2 * per_partition:  # keep heartbeating while Java reads
+            for records in ours.poll(timeout_ms=200).values():
+                got.extend(records)
+            assert time.monotonic() < deadline, f'ours read {len(got)}, Java still running'
+        java_out, java_err = java_proc.communicate()
+        assert java_proc.returncode == 0, java_err.decode(errors='replace')[-3000:]
+    finally:
+        if java_proc is not None and java_proc.poll() is None:
+            java_proc.kill()
+            java_proc.communicate()
+        ours.close()
+    theirs = sorted({int(m[1]) for m in re.finditer(rb'^Partition:(\d+)\t', java_out, re.MULTILINE)})
+    if protocol == 'classic':
+        assert sorted([mine, theirs]) == [[0, 1], [2, 3]], (mine, theirs)
+    else:
+        assert len(theirs) == 2 and sorted(mine + theirs) == list(range(partitions)), (mine, theirs)
+    assert sorted((m.partition, m.offset, m.value) for m in got) == \
+           [(p, i, values[(p, i)]) for p in mine for i in range(per_partition)]
+    java_lines = java_out.decode().splitlines()
+    assert sorted(java_lines) == sorted(f'Partition:{p}\tOffset:{i}\t{values[(p, i)].decode()}'
+                                        for p in theirs for i in range(per_partition))
