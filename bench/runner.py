@@ -601,7 +601,9 @@ async def _aio_consume(spec: dict[str, Any]) -> dict[str, Any]:
     )
     await consumer.start()
     try:
-        parts = None
+        # The driver says how many partitions the topic has: aiokafka without a group keeps metadata
+        # only for the topics it was asked about, so partitions_for_topic() can stay empty.
+        parts = set(range(spec['partitions'])) if spec.get('partitions') else None
         deadline = time.monotonic() + 30
         while not parts and time.monotonic() < deadline:
             parts = consumer.partitions_for_topic(topic)

