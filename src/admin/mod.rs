@@ -86,6 +86,7 @@ impl Admin {
         loop {
             match self.client.fetch_metadata(Some(Vec::new())).await {
                 Ok(_) => return Ok(()),
+                Err(e) if e.is_auth_failure() => return Err(e),
                 Err(e) if Instant::now() + self.retry_backoff() < deadline => {
                     log::debug!("admin bootstrap: {e}; retrying");
                     tokio::time::sleep(self.retry_backoff()).await;

@@ -38,5 +38,6 @@ pub fn client_config(cfg: &Bound<'_, PyDict>) -> PyResult<ClientConfig> {
         reconnect_backoff_max: millis(cfg, "reconnect_backoff_max_ms", 1000)?,
         max_in_flight: get(cfg, "max_in_flight_requests_per_connection", 5usize)?,
         allow_auto_create_topics: get(cfg, "allow_auto_create_topics", true)?,
+        security: super::security::security_config(cfg)?,
     })
 }

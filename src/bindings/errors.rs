@@ -42,6 +42,7 @@ pub fn to_pyerr(py: Python<'_>, err: Error) -> PyErr {
         Error::UnsupportedVersion(m) => instantiate(py, "UnsupportedVersionError", m),
         Error::InvalidArgument(m) => pyo3::exceptions::PyValueError::new_err(m),
         Error::Other(m) => instantiate(py, "KafkaError", m),
+        Error::Authentication(m) => instantiate(py, "AuthenticationFailedError", m),
         Error::Interrupted => {
             py.check_signals().err().unwrap_or_else(|| pyo3::exceptions::PyKeyboardInterrupt::new_err(()))
         }

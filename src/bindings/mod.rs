@@ -11,6 +11,7 @@ mod errors;
 mod future;
 mod producer;
 mod record;
+mod security;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 

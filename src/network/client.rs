@@ -31,6 +31,8 @@ pub struct ClientConfig {
     pub reconnect_backoff_max: Duration,
     pub max_in_flight: usize,
     pub allow_auto_create_topics: bool,
+    /// TLS and SASL for every connection.
+    pub security: crate::security::SecurityConfig,
 }
 
 impl Default for ClientConfig {
@@ -45,6 +47,7 @@ impl Default for ClientConfig {
             reconnect_backoff_max: Duration::from_millis(1000),
             max_in_flight: 5,
             allow_auto_create_topics: true,
+            security: Default::default(),
         }
     }
 }
@@ -86,6 +89,8 @@ pub struct Client {
     bootstrap_connected: std::sync::atomic::AtomicBool,
     /// Bumped whenever the metadata snapshot is replaced (cheap staleness check for caches).
     generation: std::sync::atomic::AtomicU64,
+    /// The last TLS/SASL authentication failure, until a connection succeeds.
+    auth_failure: Mutex<Option<Error>>,
 }
 
 impl Client {
@@ -103,6 +108,7 @@ impl Client {
             closed: std::sync::atomic::AtomicBool::new(false),
             bootstrap_connected: std::sync::atomic::AtomicBool::new(false),
             generation: std::sync::atomic::AtomicU64::new(0),
+            auth_failure: Mutex::new(None),
         });
         let weak = Arc::downgrade(&client);
         super::runtime::runtime().spawn(periodic_refresh(weak));
@@ -137,6 +143,12 @@ impl Client {
         self.bootstrap_connected.load(std::sync::atomic::Ordering::Acquire)
     }
 
+    /// The last authentication failure (wrong credentials, refused certificate) if no connection
+    /// succeeded since: background tasks retry, callers such as `poll()` report it.
+    pub fn auth_failure(&self) -> Option<Error> {
+        self.auth_failure.lock().clone()
+    }
+
     /// Closes every connection.
     pub fn close(&self) {
         self.closed.store(true, std::sync::atomic::Ordering::Release);
@@ -156,6 +168,7 @@ impl Client {
             request_timeout: self.config.request_timeout,
             connect_timeout: self.config.request_timeout.min(Duration::from_secs(10)),
             max_in_flight: self.config.max_in_flight,
+            security: self.config.security.clone(),
         }
     }
 
@@ -182,12 +195,16 @@ impl Client {
         }
         match Connection::connect(addr, self.conn_config()).await {
             Ok(c) => {
+                self.auth_failure.lock().take();
                 self.backoff.lock().remove(addr);
                 self.bootstrap_connected.store(true, std::sync::atomic::Ordering::Release);
                 *guard = Some(c.clone());
                 Ok(c)
             }
             Err(e) => {
+                if e.is_auth_failure() {
+                    *self.auth_failure.lock() = Some(e.clone());
+                }
                 let mut backoffs = self.backoff.lock();
                 let b = backoffs.entry(addr.to_string()).or_default();
                 b.failures = b.failures.saturating_add(1);
@@ -234,6 +251,8 @@ impl Client {
         for addr in candidates {
             match self.connect_addr(&addr).await {
                 Ok(c) => return Ok(c),
+                // Wrong credentials or a refused certificate: the same everywhere, report it.
+                Err(e) if e.is_auth_failure() => return Err(e),
                 Err(e) => last = Some(e),
             }
         }
@@ -386,6 +405,7 @@ impl Client {
                         return Err(Error::NoBrokersAvailable(m));
                     }
                 }
+                Ok(Err(e)) if e.is_auth_failure() => return Err(e),
                 Ok(Err(_)) | Err(_) => {}
             }
             let nap = self.config.retry_backoff.min(deadline.saturating_duration_since(Instant::now()));

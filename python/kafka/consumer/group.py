@@ -16,6 +16,7 @@ from kafka._compat import (
     collect_hosts,
     ensure_valid_topic_name,
 )
+from kafka._security import native_security
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
 from kafka.coordinator.assignors.range import RangePartitionAssignor
 from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
@@ -65,12 +66,7 @@ _IGNORED_CONFIGS = (
     'receive_message_max_bytes',
 )
 # Settings that would change behaviour and are not implemented: only their default is accepted.
-_UNSUPPORTED_CONFIGS = (
-    'security_protocol', 'ssl_context', 'ssl_check_hostname', 'ssl_cafile', 'ssl_certfile', 'ssl_keyfile',
-    'ssl_crlfile', 'ssl_password', 'ssl_ciphers', 'sasl_mechanism', 'sasl_plain_username',
-    'sasl_plain_password', 'sasl_kerberos_name', 'sasl_kerberos_service_name', 'sasl_kerberos_domain_name',
-    'sasl_oauth_token_provider', 'proxy_url', 'socks5_proxy', 'kafka_client', 'net',
-)
+_UNSUPPORTED_CONFIGS = ('proxy_url', 'socks5_proxy', 'kafka_client', 'net')
 _NATIVE_KEYS = (
     'bootstrap_servers', 'client_id', 'group_id', 'group_instance_id', 'fetch_max_wait_ms', 'fetch_min_bytes',
     'fetch_max_bytes', 'max_partition_fetch_bytes', 'request_timeout_ms', 'default_api_timeout_ms',
@@ -280,6 +276,7 @@ class KafkaConsumer:
         native_cfg = {k: self.config[k] for k in _NATIVE_KEYS}
         native_cfg['bootstrap_servers'] = collect_hosts(self.config['bootstrap_servers'])
         native_cfg['assignors'] = assignors
+        native_cfg.update(native_security(self.config))
         key_fn, key_mode = _deserializer_call(self.config['key_deserializer'])
         value_fn, value_mode = _deserializer_call(self.config['value_deserializer'])
         self._native = _native.Consumer(native_cfg, key_fn, key_mode, value_fn, value_mode)

@@ -174,6 +174,7 @@ impl Coordinator {
             request_timeout: c.request_timeout.max(self.config.max_poll_interval + Duration::from_secs(5)),
             connect_timeout: c.request_timeout.min(Duration::from_secs(10)),
             max_in_flight: 5,
+            security: c.security.clone(),
         }
     }
 
