@@ -223,6 +223,9 @@ def check_client(client: str, cluster: Any, cfg: dict[str, Any], listener: str, 
         with KafkaAdminClient(**cfg) as admin:
             name = f'sec-admin-{uuid.uuid4().hex[:8]}'
             admin.create_topics([_new_topic(name)])
+            deadline = time.monotonic() + 15
+            while name not in admin.list_topics() and time.monotonic() < deadline:
+                time.sleep(0.2)
             assert name in admin.list_topics()
             admin.delete_topics([name])
     elif client == 'aio_producer':
