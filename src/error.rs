@@ -44,6 +44,9 @@ pub enum Error {
     /// An offset commit was rejected for good (kafka-python's CommitFailedError).
     #[error("{0}")]
     CommitFailed(String),
+    /// The broker's certificate (or ours) was refused during the TLS handshake. Not retriable.
+    #[error("{0}")]
+    Authentication(String),
     /// Anything else.
     #[error("{0}")]
     Other(String),
@@ -52,6 +55,20 @@ pub enum Error {
 impl Error {
     pub fn broker(code: i16, message: impl Into<String>) -> Self {
         Error::Broker { code, message: message.into() }
+    }
+
+    /// A failed TLS or SASL authentication: retrying with the same settings cannot succeed.
+    pub fn is_auth_failure(&self) -> bool {
+        match self {
+            Error::Authentication(_) => true,
+            Error::Broker { code, .. } => matches!(
+                *code,
+                error_code::SASL_AUTHENTICATION_FAILED
+                    | error_code::UNSUPPORTED_SASL_MECHANISM
+                    | error_code::ILLEGAL_SASL_STATE
+            ),
+            _ => false,
+        }
     }
 
     /// Whether retrying the same operation can succeed.

@@ -16,6 +16,7 @@ pub mod network;
 pub mod producer;
 pub mod protocol;
 pub mod records;
+pub mod security;
 
 #[cfg(feature = "python")]
 mod bindings;

@@ -86,8 +86,8 @@ def test_exports() -> None:
 def test_config_validation(bootstrap_servers: str) -> None:
     with pytest.raises(Errors.KafkaConfigurationError, match='Unrecognized configs'):
         KafkaAdminClient(bootstrap_servers=bootstrap_servers, no_such_option=1)
-    with pytest.raises(NotImplementedError, match='security_protocol'):
-        KafkaAdminClient(bootstrap_servers=bootstrap_servers, security_protocol='SSL')
+    with pytest.raises(Errors.KafkaConfigurationError, match='sasl_plain_username'):
+        KafkaAdminClient(bootstrap_servers=bootstrap_servers, security_protocol='SASL_PLAINTEXT')
     start = time.monotonic()
     with pytest.raises(Errors.NoBrokersAvailable):
         KafkaAdminClient(bootstrap_servers='127.0.0.1:1', bootstrap_timeout_ms=1000)

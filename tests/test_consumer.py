@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 import pytest
 from kafka import KafkaConsumer, OffsetAndMetadata, TopicPartition
+from kafka import errors as Errors
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.structs import OffsetAndTimestamp
 
@@ -302,7 +303,9 @@ def test_topics_partitions_and_config_errors(bootstrap_servers: str, topic: Call
     with pytest.raises(ValueError, match='Unrecognized configs'):
         KafkaConsumer(bootstrap_servers=bootstrap_servers, no_such_option=1)
     with pytest.raises(UnsupportedConfigError):
-        KafkaConsumer(bootstrap_servers=bootstrap_servers, security_protocol='SSL')
+        KafkaConsumer(bootstrap_servers=bootstrap_servers, proxy_url='socks5://proxy:1080')
+    with pytest.raises(Errors.KafkaConfigurationError, match='sasl_plain_username'):
+        KafkaConsumer(bootstrap_servers=bootstrap_servers, security_protocol='SASL_SSL')
 
 
 def test_iterator_positions_commit_and_seek(bootstrap_servers: str, topic: Callable[..., str]) -> None:

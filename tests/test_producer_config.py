@@ -57,10 +57,6 @@ def test_unsupported_codec(codec: object) -> None:
 
 
 @pytest.mark.parametrize(('key', 'value'), [
-    ('security_protocol', 'SSL'),
-    ('ssl_cafile', '/tmp/ca.pem'),
-    ('sasl_mechanism', 'PLAIN'),
-    ('sasl_plain_password', 'secret'),
     ('sock_chunk_bytes', 8192),
     ('proxy_url', 'socks5://proxy:1080'),
     ('allow_auto_create_topics', False),

@@ -668,7 +668,7 @@ class LogDirNotFoundError(BrokerResponseError):
     description = 'The user-specified log directory is not found in the broker config.'
 
 
-class SaslAuthenticationFailedError(BrokerResponseError):
+class SaslAuthenticationFailedError(BrokerResponseError, AuthenticationFailedError):
     errno = 58
     message = 'SASL_AUTHENTICATION_FAILED'
     description = 'SASL Authentication failed.'

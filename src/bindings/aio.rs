@@ -443,7 +443,7 @@ impl AioProducer {
                     Ok(Err(e)) => e,
                     Err(_) => Error::Timeout("metadata request timed out".into()),
                 };
-                if Instant::now() + client.config().retry_backoff >= deadline {
+                if err.is_auth_failure() || Instant::now() + client.config().retry_backoff >= deadline {
                     return Err(err_to_py(err));
                 }
                 tokio::time::sleep(client.config().retry_backoff).await;

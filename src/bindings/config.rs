@@ -39,5 +39,6 @@ pub fn client_config(cfg: &Bound<'_, PyDict>) -> PyResult<ClientConfig> {
         max_in_flight: get(cfg, "max_in_flight_requests_per_connection", 5usize)?,
         allow_auto_create_topics: get(cfg, "allow_auto_create_topics", true)?,
         receive_message_max_bytes: get(cfg, "receive_message_max_bytes", d.receive_message_max_bytes)?,
+        security: super::security::security_config(cfg)?,
     })
 }

@@ -44,6 +44,7 @@ pub fn to_pyerr(py: Python<'_>, err: Error) -> PyErr {
         Error::IllegalState(m) => instantiate(py, "IllegalStateError", m),
         Error::CommitFailed(m) => instantiate(py, "CommitFailedError", m),
         Error::Other(m) => instantiate(py, "KafkaError", m),
+        Error::Authentication(m) => instantiate(py, "AuthenticationFailedError", m),
         Error::Interrupted => {
             py.check_signals().err().unwrap_or_else(|| pyo3::exceptions::PyKeyboardInterrupt::new_err(()))
         }

@@ -12,6 +12,7 @@ mod errors;
 mod future;
 mod producer;
 mod record;
+mod security;
 mod wait;
 
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -451,6 +451,9 @@ impl Consumer {
             if let Some((tp, e)) = st.take_error() {
                 return Err(PollError::Partition(tp, e));
             }
+            if let Some(e) = self.shared.client.auth_failure() {
+                return Err(PollError::Core(e));
+            }
             let drained = st.drain(max, update_positions);
             if !drained.is_empty() {
                 drop(st);

@@ -33,6 +33,8 @@ pub struct ClientConfig {
     pub allow_auto_create_topics: bool,
     /// Largest response accepted from a broker (kafka-python's `receive_message_max_bytes`).
     pub receive_message_max_bytes: usize,
+    /// TLS and SASL for every connection.
+    pub security: crate::security::SecurityConfig,
 }
 
 impl Default for ClientConfig {
@@ -48,6 +50,7 @@ impl Default for ClientConfig {
             max_in_flight: 5,
             allow_auto_create_topics: true,
             receive_message_max_bytes: 100_000_000,
+            security: Default::default(),
         }
     }
 }
@@ -89,6 +92,8 @@ pub struct Client {
     bootstrap_connected: std::sync::atomic::AtomicBool,
     /// Bumped whenever the metadata snapshot is replaced (cheap staleness check for caches).
     generation: std::sync::atomic::AtomicU64,
+    /// The last TLS/SASL authentication failure, until a connection succeeds.
+    auth_failure: Mutex<Option<Error>>,
 }
 
 impl Client {
@@ -106,6 +111,7 @@ impl Client {
             closed: std::sync::atomic::AtomicBool::new(false),
             bootstrap_connected: std::sync::atomic::AtomicBool::new(false),
             generation: std::sync::atomic::AtomicU64::new(0),
+            auth_failure: Mutex::new(None),
         });
         let weak = Arc::downgrade(&client);
         super::runtime::runtime().spawn(periodic_refresh(weak));
@@ -140,6 +146,12 @@ impl Client {
         self.bootstrap_connected.load(std::sync::atomic::Ordering::Acquire)
     }
 
+    /// The last authentication failure (wrong credentials, refused certificate) if no connection
+    /// succeeded since: background tasks retry, callers such as `poll()` report it.
+    pub fn auth_failure(&self) -> Option<Error> {
+        self.auth_failure.lock().clone()
+    }
+
     /// Closes every connection.
     pub fn close(&self) {
         self.closed.store(true, std::sync::atomic::Ordering::Release);
@@ -160,6 +172,7 @@ impl Client {
             connect_timeout: self.config.request_timeout.min(Duration::from_secs(10)),
             max_in_flight: self.config.max_in_flight,
             max_response_size: self.config.receive_message_max_bytes,
+            security: self.config.security.clone(),
         }
     }
 
@@ -186,12 +199,16 @@ impl Client {
         }
         match Connection::connect(addr, self.conn_config()).await {
             Ok(c) => {
+                self.auth_failure.lock().take();
                 self.backoff.lock().remove(addr);
                 self.bootstrap_connected.store(true, std::sync::atomic::Ordering::Release);
                 *guard = Some(c.clone());
                 Ok(c)
             }
             Err(e) => {
+                if e.is_auth_failure() {
+                    *self.auth_failure.lock() = Some(e.clone());
+                }
                 let mut backoffs = self.backoff.lock();
                 let b = backoffs.entry(addr.to_string()).or_default();
                 b.failures = b.failures.saturating_add(1);
@@ -238,6 +255,8 @@ impl Client {
         for addr in candidates {
             match self.connect_addr(&addr).await {
                 Ok(c) => return Ok(c),
+                // Wrong credentials or a refused certificate: the same everywhere, report it.
+                Err(e) if e.is_auth_failure() => return Err(e),
                 Err(e) => last = Some(e),
             }
         }
@@ -291,6 +310,8 @@ impl Client {
             let left = deadline.saturating_duration_since(Instant::now());
             let err = match tokio::time::timeout(left, self.fetch_metadata(Some(Vec::new()))).await {
                 Ok(Ok(_)) => return Ok(()),
+                // Wrong credentials or a refused certificate: retrying cannot help.
+                Ok(Err(e)) if e.is_auth_failure() => return Err(e),
                 Ok(Err(e)) => e,
                 Err(_) => Error::Timeout("metadata request timed out".into()),
             };
@@ -413,6 +434,7 @@ impl Client {
                         return Err(Error::NoBrokersAvailable(m));
                     }
                 }
+                Ok(Err(e)) if e.is_auth_failure() => return Err(e),
                 Ok(Err(_)) | Err(_) => {}
             }
             let nap = self.config.retry_backoff.min(deadline.saturating_duration_since(Instant::now()));

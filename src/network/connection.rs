@@ -6,6 +6,11 @@
 //! id is checked against the head. `max_in_flight` bounds the number of unanswered requests.
 //! On any I/O or framing error the connection is marked dead and every pending request fails with
 //! a retriable connection error; the client then opens a new connection.
+//!
+//! The stream is plain TCP or TLS (`security_protocol` SSL / SASL_SSL); with SASL the connection
+//! authenticates right after ApiVersions, before it is handed out, and re-authenticates on the
+//! same stream before the broker's session lifetime ends (KIP-368), holding new requests back
+//! meanwhile (requests already in flight are answered as usual).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
@@ -14,15 +19,15 @@ use std::time::Duration;
 
 use bytes::{BufMut, Bytes, BytesMut};
 use parking_lot::Mutex;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, BufWriter};
-use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufWriter};
 use tokio::net::TcpStream;
-use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{mpsc, oneshot, OwnedSemaphorePermit, RwLock as AsyncRwLock, Semaphore};
 
 use crate::error::{Error, Result};
 use crate::protocol::header::{response_header_version, RequestHeader, ResponseHeader};
 use crate::protocol::messages::{ApiVersionsRequest, ApiVersionsResponse};
 use crate::protocol::{error_code, ApiKey, Message, Request};
+use crate::security::{sasl, SaslMechanism, SecurityConfig};
 
 /// A response is read in pieces of at most this size: memory grows with the bytes that
 /// arrive, never with what a length field claims.
@@ -39,6 +44,8 @@ pub struct ConnectionConfig {
     /// Largest response frame accepted (`receive_message_max_bytes`); larger ones end the
     /// connection with an error instead of being read.
     pub max_response_size: usize,
+    /// TLS and SASL (default: PLAINTEXT).
+    pub security: SecurityConfig,
 }
 
 struct Pending {
@@ -63,6 +70,8 @@ pub struct Connection {
     next_correlation_id: AtomicI32,
     dead: Arc<AtomicBool>,
     versions: HashMap<i16, (i16, i16)>,
+    /// With SASL: new requests take it shared; re-authentication takes it exclusively.
+    auth_gate: Option<Arc<AsyncRwLock<()>>>,
 }
 
 impl std::fmt::Debug for Connection {
@@ -72,14 +81,15 @@ impl std::fmt::Debug for Connection {
 }
 
 impl Connection {
-    /// Connects to `addr` ("host:port") and negotiates API versions.
+    /// Connects to `addr` ("host:port"), secures the stream (TLS), negotiates API versions and
+    /// authenticates (SASL) as `config.security` says.
     pub async fn connect(addr: &str, config: ConnectionConfig) -> Result<Arc<Connection>> {
         let stream = tokio::time::timeout(config.connect_timeout, TcpStream::connect(addr))
             .await
             .map_err(|_| Error::Connection(format!("connect to {addr} timed out")))?
             .map_err(|e| Error::Connection(format!("connect to {addr}: {e}")))?;
         let _ = stream.set_nodelay(true);
-        let (rd, wr) = stream.into_split();
+        let host = addr.rsplit_once(':').map_or(addr, |(h, _)| h).to_string();
         let (tx, rx) = mpsc::unbounded_channel();
         let queue = Arc::new(Mutex::new(VecDeque::new()));
         let dead = Arc::new(AtomicBool::new(false));
@@ -93,11 +103,35 @@ impl Connection {
             next_correlation_id: AtomicI32::new(0),
             dead: dead.clone(),
             versions: HashMap::new(),
+            auth_gate: None,
         };
-        tokio::spawn(write_loop(wr, rx, queue.clone(), dead.clone()));
-        tokio::spawn(read_loop(rd, queue, dead, max_response_size));
+        match conn.config.security.tls.clone() {
+            Some(tls) => {
+                let tls_stream =
+                    tokio::time::timeout(conn.config.connect_timeout, tls.connect(&host, stream))
+                        .await
+                        .map_err(|_| Error::Connection(format!("SSL handshake with {addr} timed out")))??;
+                let (rd, wr) = tokio::io::split(tls_stream);
+                tokio::spawn(write_loop(wr, rx, queue.clone(), dead.clone()));
+                tokio::spawn(read_loop(rd, queue, dead, max_response_size));
+            }
+            None => {
+                let (rd, wr) = stream.into_split();
+                tokio::spawn(write_loop(wr, rx, queue.clone(), dead.clone()));
+                tokio::spawn(read_loop(rd, queue, dead, max_response_size));
+            }
+        }
         conn.versions = conn.negotiate_versions().await?;
-        Ok(Arc::new(conn))
+        let Some(mech) = conn.config.security.sasl.clone() else {
+            return Ok(Arc::new(conn));
+        };
+        let lifetime = sasl::authenticate(&conn, &mech, &host).await.inspect_err(|_| conn.close())?;
+        conn.auth_gate = Some(Arc::new(AsyncRwLock::new(())));
+        let conn = Arc::new(conn);
+        if let Some(lifetime) = lifetime {
+            tokio::spawn(reauthenticate(Arc::downgrade(&conn), mech, host, lifetime));
+        }
+        Ok(conn)
     }
 
     pub fn addr(&self) -> &str {
@@ -157,8 +191,23 @@ impl Connection {
         self.request_raw::<R>(req, version, false).await.map(|_| ())
     }
 
+    /// Like [`send_version`](Self::send_version), bypassing the re-authentication gate: only for
+    /// the SASL exchange itself.
+    pub(crate) async fn send_version_ungated<R: Request>(
+        &self,
+        req: &R,
+        version: i16,
+    ) -> Result<R::Response> {
+        let mut body = self.submit_ungated(req, version).await?.await?;
+        Ok(R::Response::decode(&mut body, version)?)
+    }
+
     async fn request_raw<R: Request>(&self, req: &R, version: i16, expect_response: bool) -> Result<Bytes> {
         if !expect_response {
+            let _gate = match &self.auth_gate {
+                Some(g) => Some(g.read().await),
+                None => None,
+            };
             let frame = self.frame(req, version)?;
             let _permit = self.acquire().await?;
             return self
@@ -203,6 +252,18 @@ impl Connection {
     /// Writes `req` (waiting for an in-flight slot) and returns a future for its response body.
     /// Requests submitted one after another from one task go out in that order.
     pub async fn submit<R: Request>(
+        &self,
+        req: &R,
+        version: i16,
+    ) -> Result<impl std::future::Future<Output = Result<Bytes>> + Send + 'static> {
+        let _gate = match &self.auth_gate {
+            Some(g) => Some(g.read().await),
+            None => None,
+        };
+        self.submit_ungated(req, version).await
+    }
+
+    async fn submit_ungated<R: Request>(
         &self,
         req: &R,
         version: i16,
@@ -273,6 +334,43 @@ impl Drop for Connection {
     }
 }
 
+/// KIP-368: re-authenticates `conn` at 85-95% of each session lifetime (as the Java client does);
+/// a failed re-authentication closes the connection, so the next request reconnects and reports
+/// the failure.
+async fn reauthenticate(
+    conn: std::sync::Weak<Connection>,
+    mech: Arc<SaslMechanism>,
+    host: String,
+    lifetime: Duration,
+) {
+    let mut lifetime = lifetime;
+    loop {
+        let wait = lifetime.mul_f64(0.85 + fastrand::f64() * 0.10);
+        tokio::time::sleep(wait).await;
+        let Some(c) = conn.upgrade() else { return };
+        if c.is_dead() {
+            return;
+        }
+        let Some(gate) = c.auth_gate.clone() else { return };
+        let result = {
+            let _exclusive = gate.write().await;
+            sasl::authenticate(&c, &mech, &host).await
+        };
+        match result {
+            Ok(Some(next)) => {
+                log::debug!("re-authenticated to {} (session lifetime {} ms)", c.addr, next.as_millis());
+                lifetime = next;
+            }
+            Ok(None) => return,
+            Err(e) => {
+                log::warn!("re-authentication to {} failed: {e}; closing the connection", c.addr);
+                c.close();
+                return;
+            }
+        }
+    }
+}
+
 fn fail_all(queue: &Mutex<VecDeque<Pending>>, why: &str) {
     let drained: Vec<Pending> = queue.lock().drain(..).collect();
     for p in drained {
@@ -280,8 +378,8 @@ fn fail_all(queue: &Mutex<VecDeque<Pending>>, why: &str) {
     }
 }
 
-async fn write_loop(
-    wr: OwnedWriteHalf,
+async fn write_loop<W: AsyncWrite + Unpin>(
+    wr: W,
     mut rx: mpsc::UnboundedReceiver<Outgoing>,
     queue: Arc<Mutex<VecDeque<Pending>>>,
     dead: Arc<AtomicBool>,
@@ -333,8 +431,8 @@ async fn read_frame<R: AsyncRead + Unpin>(rd: &mut R, size: usize) -> std::io::R
     Ok(buf)
 }
 
-async fn read_loop(
-    mut rd: OwnedReadHalf,
+async fn read_loop<R: AsyncRead + Unpin>(
+    mut rd: R,
     queue: Arc<Mutex<VecDeque<Pending>>>,
     dead: Arc<AtomicBool>,
     max_response_size: usize,

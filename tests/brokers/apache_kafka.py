@@ -170,7 +170,7 @@ class KafkaCluster:
         if self.workdir is None:
             self.workdir = Path(tempfile.mkdtemp(prefix='kafka-rs-broker-'))
             self._owns_workdir = True
-        if self.secure:
+        if self.secure and self.tls is None:  # material set before start() is kept
             self.tls = make_tls_material(self.workdir / 'tls')
         names = ('CONTROLLER', *(LISTENERS if self.secure else ('PLAINTEXT',)),
                  *(('EXTERNAL',) if self.proxied else ()))

@@ -69,3 +69,45 @@ def make_tls_material(directory: Path) -> TlsMaterial:
         client_key_pkcs8_encrypted=directory / 'client-pkcs8-enc.key',
         client_key_traditional_encrypted=directory / 'client-traditional-enc.key',
     )
+
+
+@dataclass(frozen=True)
+class ExtraTlsMaterial:
+    """More files for security tests, made from a :class:`TlsMaterial`'s CA (see :func:`make_extra_material`)."""
+
+    crl_empty: Path
+    crl_broker_revoked: Path
+    wrong_host_keystore: Path
+
+
+_CA_CONFIG = """\
+[ca]
+default_ca = ca_default
+[ca_default]
+database = index.txt
+crlnumber = crlnumber
+default_md = sha256
+default_crl_days = 30
+"""
+
+
+def make_extra_material(tls: TlsMaterial) -> ExtraTlsMaterial:
+    """CRLs of the CA (one empty, one revoking the broker certificate) and a broker keystore whose
+    certificate names another host (for hostname verification tests). Idempotent."""
+    directory = tls.ca_cert.parent
+    revoked = directory / 'crl-broker-revoked.pem'
+    if revoked.exists():
+        return ExtraTlsMaterial(directory / 'crl-empty.pem', revoked, directory / 'wrong-host-keystore.pem')
+    (directory / 'ca.cnf').write_text(_CA_CONFIG)
+    (directory / 'index.txt').write_text('')
+    (directory / 'crlnumber').write_text('01\n')
+    ca = ('-config', 'ca.cnf', '-keyfile', 'ca.key', '-cert', 'ca.pem')
+    _openssl('ca', '-gencrl', *ca, '-out', 'crl-empty.pem', cwd=directory)
+    _openssl('ca', '-revoke', 'broker.pem', *ca, cwd=directory)
+    _openssl('ca', '-gencrl', *ca, '-out', revoked.name, cwd=directory)
+    _signed_cert(directory, 'wrong-host', '/CN=not-this-host',
+                 'subjectAltName=DNS:not-this-host.invalid\nextendedKeyUsage=serverAuth,clientAuth\n')
+    keystore = directory / 'wrong-host-keystore.pem'
+    keystore.write_text((directory / 'wrong-host.key').read_text() + (directory / 'wrong-host.pem').read_text()
+                        + (directory / 'ca.pem').read_text())
+    return ExtraTlsMaterial(directory / 'crl-empty.pem', revoked, keystore)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from kafka import _fork
 from kafka import errors as Errors
 from kafka._compat import UnsupportedConfigError, check_unrecognized, collect_hosts
+from kafka._security import native_security
 from kafka.admin._types import (
     AlterConfigOp,
     ConfigFilterType,
@@ -63,11 +64,7 @@ ConsumerProtocolMemberAssignment = namedtuple('ConsumerProtocolMemberAssignment'
                                               ['version', 'assignment', 'user_data'])
 
 # Known to kafka-python but not implemented here: a non-default value raises UnsupportedConfigError.
-_UNSUPPORTED_CONFIGS = (
-    'security_protocol', 'ssl_context', 'ssl_cafile', 'ssl_certfile', 'ssl_keyfile', 'ssl_password',
-    'ssl_crlfile', 'sasl_mechanism', 'sasl_plain_username', 'sasl_plain_password', 'sasl_kerberos_name',
-    'sasl_oauth_token_provider', 'proxy_url', 'socks5_proxy', 'kafka_client',
-)
+_UNSUPPORTED_CONFIGS = ('proxy_url', 'socks5_proxy', 'kafka_client')
 _SECRET_CONFIGS = frozenset(('ssl_password', 'sasl_plain_password'))
 _NATIVE_INT_CONFIGS = (
     'request_timeout_ms', 'reconnect_backoff_ms', 'reconnect_backoff_max_ms', 'retry_backoff_ms',
@@ -216,6 +213,7 @@ class KafkaAdminClient:
         }
         for key in _NATIVE_INT_CONFIGS:
             native_config[key] = int(config[key])
+        native_config.update(native_security(config))
         self._native = _native.Admin(native_config)
         self._closed = False
         self._inherited = False

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from kafka import _fork
 from kafka import errors as Errors
 from kafka._compat import UnsupportedConfigError, collect_hosts, ensure_valid_topic_name
+from kafka._security import aiokafka_security, set_token_loop
 from kafka.aio.structs import ConsumerRecord
 from kafka.consumer.subscription_state import ConsumerRebalanceListener as _SyncListener
 from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
@@ -126,16 +127,9 @@ class AIOKafkaConsumer:
         sasl_kerberos_service_name: str = 'kafka', sasl_kerberos_domain_name: str | None = None,
         sasl_oauth_token_provider: Any = None, client_rack: str | None = None,
     ) -> None:
-        unsupported = {
-            'security_protocol': (security_protocol, 'PLAINTEXT'), 'ssl_context': (ssl_context, None),
-            'sasl_plain_username': (sasl_plain_username, None), 'sasl_plain_password': (sasl_plain_password, None),
-            'sasl_oauth_token_provider': (sasl_oauth_token_provider, None),
-        }
-        for name, (given, default) in unsupported.items():
-            if given != default:
-                raise UnsupportedConfigError(
-                    f'AIOKafkaConsumer config {name} is not supported by kafka-python-rs yet;'
-                    f' leave it at its default ({default!r})')
+        security = aiokafka_security(
+            security_protocol, ssl_context, sasl_mechanism, sasl_plain_username, sasl_plain_password,
+            sasl_kerberos_service_name, sasl_kerberos_domain_name, sasl_oauth_token_provider)
         if max_poll_records is not None and (not isinstance(max_poll_records, int) or max_poll_records < 1):
             raise ValueError('`max_poll_records` should be positive Integer')
         if auto_offset_reset not in ('earliest', 'latest', 'none'):
@@ -162,7 +156,9 @@ class AIOKafkaConsumer:
         self._metadata_max_age_ms = int(metadata_max_age_ms)
         self.client_id = client_id
         self._bootstrap_hosts = collect_hosts(bootstrap_servers)
+        self._security = security
         native_cfg: dict[str, Any] = {
+            **security,
             'bootstrap_servers': self._bootstrap_hosts,
             'client_id': str(client_id),
             'group_id': group_id,
@@ -213,9 +209,14 @@ class AIOKafkaConsumer:
         if self._loop is not None and self._loop is not loop:
             raise RuntimeError('Please create objects with the same loop as running with')
         self._loop = loop
+        set_token_loop(self._security, loop)
         self._group_lock = asyncio.Lock()
         try:
             await self._aio.bootstrap(self._request_timeout_ms / 1000)
+        except Errors.AuthenticationFailedError:
+            await self._aio.close(False, 0.0)
+            self._closed = True
+            raise
         except Errors.KafkaError as exc:
             await self._aio.close(False, 0.0)
             self._closed = True

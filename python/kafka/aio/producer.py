@@ -15,10 +15,10 @@ from kafka._compat import (
     InvalidPartitionError,
     NullRecordError,
     SerializedTypeError,
-    UnsupportedConfigError,
     collect_hosts,
     ensure_valid_topic_name,
 )
+from kafka._security import aiokafka_security, set_token_loop
 from kafka.aio.structs import BatchRecordMetadata, RecordMetadata
 from kafka.partitioner import DefaultPartitioner
 
@@ -187,17 +187,6 @@ class AIOKafkaProducer:
         buffer_memory: int = 33554432, delivery_timeout_ms: int = 120000,
         max_in_flight_requests_per_connection: int = 5,
     ) -> None:
-        unsupported = {
-            'security_protocol': (security_protocol, 'PLAINTEXT'), 'ssl_context': (ssl_context, None),
-            'sasl_plain_username': (sasl_plain_username, None),
-            'sasl_plain_password': (sasl_plain_password, None), 'sasl_oauth_token_provider':
-                (sasl_oauth_token_provider, None),
-        }
-        for name, (given, default) in unsupported.items():
-            if given != default:
-                raise UnsupportedConfigError(
-                    f'AIOKafkaProducer config {name} is not supported by kafka-python-rs yet;'
-                    f' leave it at its default ({default!r})')
         if acks not in (0, 1, -1, 'all', _missing):
             raise ValueError('Invalid ACKS parameter')
         if compression_type not in _COMPRESSION_TYPES:
@@ -226,7 +215,11 @@ class AIOKafkaProducer:
             raise Errors.KafkaConfigurationError(f'partitioner {partitioner!r} is not callable')
         self._max_batch_size = max_batch_size
         self._request_timeout_ms = int(request_timeout_ms)
+        security = aiokafka_security(
+            security_protocol, ssl_context, sasl_mechanism, sasl_plain_username, sasl_plain_password,
+            sasl_kerberos_service_name, sasl_kerberos_domain_name, sasl_oauth_token_provider)
         self._native_config: dict[str, Any] = {
+            **security,
             'bootstrap_servers': collect_hosts(bootstrap_servers),
             'client_id': str(client_id),
             'acks': int(acks),
@@ -268,6 +261,7 @@ class AIOKafkaProducer:
         if self._loop is not None and self._loop is not loop:
             raise RuntimeError('Please create objects with the same loop as running with')
         self._loop = loop
+        set_token_loop(self._native_config, loop)
         core = _native.Producer(self._native_config)
         native = _native.AioProducer(core)
         native.attach(loop, RecordMetadata, self._key_serializer, self._value_serializer,
@@ -285,6 +279,9 @@ class AIOKafkaProducer:
         _fork.track(self)
         try:
             await native.bootstrap(self._request_timeout_ms)
+        except Errors.AuthenticationFailedError:
+            await self._shutdown()
+            raise
         except Errors.KafkaError as exc:
             await self._shutdown()
             hosts = self._native_config['bootstrap_servers']

@@ -18,6 +18,7 @@ from kafka._compat import (
     eager_bootstrap_timeout_ms,
     ensure_valid_topic_name,
 )
+from kafka._security import native_security
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
 from kafka.coordinator.assignors.range import RangePartitionAssignor
 from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
@@ -73,12 +74,7 @@ _IGNORED_CONFIGS = (
     'socket_connection_setup_timeout_max_ms', 'enable_incremental_fetch_sessions', 'client_rack',
 )
 # Settings that would change behaviour and are not implemented: only their default is accepted.
-_UNSUPPORTED_CONFIGS = (
-    'security_protocol', 'ssl_context', 'ssl_check_hostname', 'ssl_cafile', 'ssl_certfile', 'ssl_keyfile',
-    'ssl_crlfile', 'ssl_password', 'ssl_ciphers', 'sasl_mechanism', 'sasl_plain_username',
-    'sasl_plain_password', 'sasl_kerberos_name', 'sasl_kerberos_service_name', 'sasl_kerberos_domain_name',
-    'sasl_oauth_token_provider', 'proxy_url', 'socks5_proxy', 'kafka_client', 'net',
-)
+_UNSUPPORTED_CONFIGS = ('proxy_url', 'socks5_proxy', 'kafka_client', 'net')
 _NATIVE_KEYS = (
     'bootstrap_servers', 'client_id', 'group_id', 'group_instance_id', 'fetch_max_wait_ms', 'fetch_min_bytes',
     'receive_message_max_bytes',
@@ -289,6 +285,7 @@ class KafkaConsumer:
         native_cfg = {k: self.config[k] for k in _NATIVE_KEYS}
         native_cfg['bootstrap_servers'] = collect_hosts(self.config['bootstrap_servers'])
         native_cfg['assignors'] = assignors
+        native_cfg.update(native_security(self.config))
         key_fn, key_mode = _deserializer_call(self.config['key_deserializer'])
         value_fn, value_mode = _deserializer_call(self.config['value_deserializer'])
         self._native = _native.Consumer(native_cfg, key_fn, key_mode, value_fn, value_mode)

@@ -26,6 +26,7 @@ from kafka._compat import (
     eager_bootstrap_timeout_ms,
     ensure_valid_topic_name,
 )
+from kafka._security import native_security
 from kafka.partitioner import DefaultPartitioner, Partitioner, StickyPartitioner
 from kafka.producer.future import FutureRecordMetadata, RecordMetadata
 from kafka.serializer import Serializer
@@ -57,10 +58,7 @@ _MAX_RETRIES = 2**31 - 1
 # core.  Setting one of them to anything but its default raises
 # UnsupportedConfigError instead of being silently ignored.
 _UNSUPPORTED_CONFIGS = (
-    'security_protocol', 'ssl_context', 'ssl_check_hostname', 'ssl_cafile',
-    'ssl_certfile', 'ssl_keyfile', 'ssl_crlfile', 'ssl_password', 'ssl_ciphers', 'sasl_mechanism',
-    'sasl_plain_username', 'sasl_plain_password', 'sasl_kerberos_name', 'sasl_kerberos_service_name',
-    'sasl_kerberos_domain_name', 'sasl_oauth_token_provider', 'proxy_url', 'socks5_proxy', 'kafka_client',
+    'proxy_url', 'socks5_proxy', 'kafka_client',
     'net', 'sock_chunk_bytes', 'sock_chunk_buffer_count', 'socket_options', 'metric_reporters',
     'allow_auto_create_topics',
 )
@@ -380,6 +378,7 @@ class KafkaProducer:
             if key == 'retries' and value == float('inf'):
                 value = _MAX_RETRIES
             native_config[key] = int(min(value, _MAX_RETRIES)) if key == 'retries' else int(value)
+        native_config.update(native_security(config))
 
         log.debug('%s: starting Kafka producer', self)
         self._native = native = _native.Producer(native_config)

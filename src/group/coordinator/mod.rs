@@ -175,6 +175,7 @@ impl Coordinator {
             connect_timeout: c.request_timeout.min(Duration::from_secs(10)),
             max_in_flight: 5,
             max_response_size: c.receive_message_max_bytes,
+            security: c.security.clone(),
         }
     }
 
