@@ -270,6 +270,12 @@ macro_rules! kafka_api {
             }
 
             fn decode(buf: &mut ::bytes::Bytes, version: i16) -> $crate::protocol::DecodeResult<Self> {
+                if !($min..=$max).contains(&version) {
+                    return Err($crate::protocol::DecodeError::Malformed(format!(
+                        "{} version {version} is not supported",
+                        stringify!($ty)
+                    )));
+                }
                 let flexible = version >= $crate::protocol::declare::kafka_api!(@flex $flex);
                 $crate::protocol::wire::Wire::get(buf, version, flexible)
             }

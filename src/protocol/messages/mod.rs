@@ -382,6 +382,7 @@ pub(crate) mod test_util {
         proptest::option::of(string())
     }
 
+    #[allow(dead_code)]
     pub fn uuid() -> impl Strategy<Value = [u8; 16]> {
         any::<[u8; 16]>()
     }
