@@ -217,7 +217,8 @@ macro_rules! kafka_struct {
 
 /// Declares an API: its key (an [`ApiKey`](crate::protocol::ApiKey) variant), request and
 /// response types, version range and first flexible version (`none` if none), then every struct
-/// the two use; see the [module docs](self).
+/// the two use; see the [module docs](self). `data [A, B], versions ..., flexible ...;` declares
+/// messages that are not requests or responses (embedded protocols such as the consumer's).
 macro_rules! kafka_api {
     (
         $key:ident : $req:ident => $resp:ident,
@@ -256,6 +257,39 @@ macro_rules! kafka_api {
                 $req => $crate::protocol::declare::kafka_api!(@prepare_fn $($prep)?),
                 $resp
             );
+        }
+    };
+    (
+        data [$($ty:ident),+],
+        versions $min:literal ..= $max:literal,
+        flexible $flex:tt ;
+        $(
+            $(#[$meta:meta])*
+            pub struct $name:ident { $($body:tt)* }
+        )+
+    ) => {
+        $(
+            $crate::protocol::declare::kafka_struct! {
+                $(#[$meta])*
+                pub struct $name { $($body)* }
+            }
+        )+
+
+        $(
+            $crate::protocol::declare::kafka_api!(@message $ty, $min, $max, $flex);
+        )+
+
+        #[cfg(test)]
+        mod declared_tests {
+            $(
+                #[allow(non_snake_case)]
+                mod $ty {
+                    use super::super::*;
+                    $crate::protocol::messages::test_util::message_proptests!(
+                        declared_data $min..=$max, $crate::protocol::declare::kafka_api!(@flex $flex), $ty
+                    );
+                }
+            )+
         }
     };
     (@message $ty:ident, $min:literal, $max:literal, $flex:tt $(, $prep:path)?) => {

@@ -175,6 +175,29 @@ pub(crate) mod test_util {
     /// ```
     macro_rules! message_proptests {
         // A declared API (`kafka_api!`): sampled messages, canonicalised by their declarations.
+        // A declared data message (`kafka_api! { data ... }`).
+        (declared_data $versions:expr, $flexible_from:expr, $ty:ty) => {
+            ::proptest::proptest! {
+                #![proptest_config(::proptest::prelude::ProptestConfig::with_cases(64))]
+
+                #[test]
+                fn roundtrip(seed: u64) {
+                    $crate::protocol::messages::test_util::declared_roundtrip::<$ty>(
+                        seed, $versions, $flexible_from, $crate::protocol::declare::unchanged,
+                    );
+                }
+
+                #[test]
+                fn garbage(
+                    data in ::proptest::collection::vec(::proptest::prelude::any::<u8>(), 0..256)
+                ) {
+                    let data = ::bytes::Bytes::from(data);
+                    for v in $versions {
+                        let _ = <$ty as $crate::protocol::Message>::decode(&mut data.clone(), v);
+                    }
+                }
+            }
+        };
         (
             declared $versions:expr, $flexible_from:expr, $req:ty => $prepare:expr, $resp:ty
         ) => {
