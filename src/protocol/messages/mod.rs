@@ -74,32 +74,10 @@ pub use txn_offset_commit::{
     TxnOffsetCommitResponse, TxnOffsetCommitResponsePartition, TxnOffsetCommitResponseTopic,
 };
 
-use bytes::{Bytes, BytesMut};
-
-use crate::protocol::primitives::{get_tagged_fields, put_empty_tagged_fields, DecodeResult};
-
-/// Writes an empty tagged-field section when `flexible`.
-#[inline]
-pub(crate) fn put_tags(buf: &mut BytesMut, flexible: bool) {
-    if flexible {
-        put_empty_tagged_fields(buf);
-    }
-}
-
-/// Reads and discards a tagged-field section when `flexible` (no tag we skip is needed by a client).
-#[inline]
-pub(crate) fn skip_tags(buf: &mut Bytes, flexible: bool) -> DecodeResult<()> {
-    if flexible {
-        get_tagged_fields(buf)?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 pub(crate) mod test_util {
     use crate::protocol::Message;
     use bytes::{Bytes, BytesMut};
-    use proptest::prelude::*;
 
     /// Encodes `msg` at `version`, decodes it back and checks equality and full consumption.
     pub fn roundtrip<M: Message + PartialEq + std::fmt::Debug>(msg: &M, version: i16) {
@@ -126,55 +104,13 @@ pub(crate) mod test_util {
         }
     }
 
-    /// For each version `v` in `versions`: `canon(msg, v)` (`msg` with the fields `v` does not carry
-    /// set to what decoding gives back) must [`roundtrip`] at `v`, and its [`truncations`] must fail.
-    pub fn roundtrip_versions<M: Message + Clone + PartialEq + std::fmt::Debug>(
-        msg: &M,
-        versions: impl IntoIterator<Item = i16>,
-        canon: impl Fn(M, i16) -> M,
-    ) {
-        for v in versions {
-            let m = canon(msg.clone(), v);
-            roundtrip(&m, v);
-            truncations(&m, v);
-        }
-    }
-
-    /// Decodes `data` at each version in `versions` as the message type `_strategy` generates,
-    /// ignoring the result: garbage may fail to decode, but must not panic.
-    pub fn decode_garbage<S: Strategy>(_strategy: &S, data: &Bytes, versions: impl IntoIterator<Item = i16>)
-    where
-        S::Value: Message,
-    {
-        for v in versions {
-            let _ = S::Value::decode(&mut data.clone(), v);
-        }
-    }
-
-    /// The canonicalisation of a message whose every field is carried by every version.
-    pub fn unchanged<M>(msg: M, _version: i16) -> M {
-        msg
-    }
-
-    /// Generates a message module's three standard property tests (32 cases each, unless
-    /// `cases: n` follows), from the module's version range, its request and response strategy
-    /// functions, each with an optional `=> canonicalisation` (see [`roundtrip_versions`]; none
-    /// when every version carries every field), and the bound on the garbage length:
+    /// Generates the property tests of a declaration (`kafka_api!` calls it; 64 cases each):
     ///
-    /// - `request_roundtrip`: a generated request, canonicalised for each version in the range,
-    ///   round-trips at that version and no strict prefix of its encoding decodes
-    ///   ([`roundtrip_versions`]);
-    /// - `response_roundtrip`: the same for a generated response;
-    /// - `garbage`: fewer than `garbage` random bytes make neither decoder panic, at any version in
-    ///   the range ([`decode_garbage`]).
-    ///
-    /// The message types are the strategies' value types.
-    ///
-    /// ```ignore
-    /// message_proptests!(MIN..=MAX, arb_request => canon_request, arb_response, garbage: 256);
-    /// ```
+    /// - `declared VERSIONS, FLEXIBLE_FROM, Req => prepare, Resp`: `request_roundtrip` and
+    ///   `response_roundtrip` ([`declared_roundtrip`] of a sampled message at every version), and
+    ///   `garbage` (fewer than 256 random bytes make neither decoder panic at any version);
+    /// - `declared_data VERSIONS, FLEXIBLE_FROM, Type`: `roundtrip` and `garbage` for one message.
     macro_rules! message_proptests {
-        // A declared API (`kafka_api!`): sampled messages, canonicalised by their declarations.
         // A declared data message (`kafka_api! { data ... }`).
         (declared_data $versions:expr, $flexible_from:expr, $ty:ty) => {
             ::proptest::proptest! {
@@ -198,6 +134,7 @@ pub(crate) mod test_util {
                 }
             }
         };
+        // A declared API (`kafka_api!`): sampled messages, canonicalised by their declarations.
         (
             declared $versions:expr, $flexible_from:expr, $req:ty => $prepare:expr, $resp:ty
         ) => {
@@ -229,55 +166,6 @@ pub(crate) mod test_util {
                     }
                 }
             }
-        };
-        (
-            $versions:expr,
-            $arb_req:expr $(=> $canon_req:expr)?,
-            $arb_resp:expr $(=> $canon_resp:expr)?,
-            garbage: $garbage:expr
-            $(, cases: $cases:expr)? $(,)?
-        ) => {
-            ::proptest::proptest! {
-                #![proptest_config(::proptest::prelude::ProptestConfig::with_cases(
-                    $crate::protocol::messages::test_util::message_proptests!(@cases $($cases)?)
-                ))]
-
-                #[test]
-                fn request_roundtrip(m in ($arb_req)()) {
-                    use $crate::protocol::messages::test_util::{message_proptests, roundtrip_versions};
-                    roundtrip_versions(&m, $versions, message_proptests!(@canon $($canon_req)?));
-                }
-
-                #[test]
-                fn response_roundtrip(m in ($arb_resp)()) {
-                    use $crate::protocol::messages::test_util::{message_proptests, roundtrip_versions};
-                    roundtrip_versions(&m, $versions, message_proptests!(@canon $($canon_resp)?));
-                }
-
-                #[test]
-                fn garbage(
-                    data in ::proptest::collection::vec(::proptest::prelude::any::<u8>(), 0..$garbage)
-                ) {
-                    use $crate::protocol::messages::test_util::decode_garbage;
-                    let data = ::bytes::Bytes::from(data);
-                    decode_garbage(&($arb_req)(), &data, $versions);
-                    decode_garbage(&($arb_resp)(), &data, $versions);
-                }
-            }
-        };
-        // The case count, 32 unless given.
-        (@cases) => {
-            32
-        };
-        (@cases $cases:expr) => {
-            $cases
-        };
-        // The canonicalisation, none unless given.
-        (@canon) => {
-            $crate::protocol::messages::test_util::unchanged
-        };
-        (@canon $canon:expr) => {
-            $canon
         };
     }
     pub(crate) use message_proptests;
@@ -395,27 +283,6 @@ pub(crate) mod test_util {
         let mut b = BytesMut::new();
         msg.encode(&mut b, version).expect("encode");
         b.to_vec()
-    }
-
-    pub fn string() -> impl Strategy<Value = String> {
-        "[a-zA-Z0-9._-]{0,12}"
-    }
-
-    pub fn opt_string() -> impl Strategy<Value = Option<String>> {
-        proptest::option::of(string())
-    }
-
-    #[allow(dead_code)]
-    pub fn uuid() -> impl Strategy<Value = [u8; 16]> {
-        any::<[u8; 16]>()
-    }
-
-    pub fn opt_bytes() -> impl Strategy<Value = Option<Bytes>> {
-        proptest::option::of(proptest::collection::vec(any::<u8>(), 0..48).prop_map(Bytes::from))
-    }
-
-    pub fn vec<T: std::fmt::Debug>(s: impl Strategy<Value = T>, max: usize) -> impl Strategy<Value = Vec<T>> {
-        proptest::collection::vec(s, 0..=max)
     }
 }
 
