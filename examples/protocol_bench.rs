@@ -72,6 +72,10 @@ fn main() {
     let records = Bytes::from(vec![7u8; 16 * 1024]);
     for v in [9i16, 3] {
         let req = produce_request(&records);
+        let mut check = BytesMut::new();
+        if let Err(e) = req.encode(&mut check, v) {
+            panic!("produce v{v}: {e}");
+        }
         time(&format!("produce request encode v{v} (32 x 16 KiB)"), 20_000, || {
             let mut buf = BytesMut::new();
             req.encode(&mut buf, v).ok();
@@ -89,8 +93,9 @@ fn main() {
             throttle_time_ms: 0,
         };
         let mut buf = BytesMut::new();
-        resp.encode(&mut buf, v).ok();
+        resp.encode(&mut buf, v).expect("encode");
         let bytes = buf.freeze();
+        assert!(ProduceResponse::decode(&mut bytes.clone(), v).is_ok());
         time(&format!("produce response decode v{v} (32 partitions)"), 200_000, || {
             black_box(ProduceResponse::decode(&mut bytes.clone(), v).ok());
         });
@@ -98,8 +103,9 @@ fn main() {
     for v in [12i16, 11] {
         let resp = fetch_response(&records);
         let mut buf = BytesMut::new();
-        resp.encode(&mut buf, v).ok();
+        resp.encode(&mut buf, v).expect("encode");
         let bytes = buf.freeze();
+        assert!(FetchResponse::decode(&mut bytes.clone(), v).is_ok());
         time(&format!("fetch response decode v{v} (32 x 16 KiB)"), 200_000, || {
             black_box(FetchResponse::decode(&mut bytes.clone(), v).ok());
         });
@@ -114,6 +120,7 @@ fn main() {
                 .collect(),
             ..Default::default()
         };
+        assert!(req.encode(&mut BytesMut::new(), v).is_ok());
         time(&format!("fetch request encode v{v} (32 partitions)"), 200_000, || {
             let mut buf = BytesMut::new();
             req.encode(&mut buf, v).ok();

@@ -74,6 +74,53 @@ pub use txn_offset_commit::{
     TxnOffsetCommitResponse, TxnOffsetCommitResponsePartition, TxnOffsetCommitResponseTopic,
 };
 
+// Transactions, ACLs, SCRAM users, log dirs, reassignments, quorum, features, KIP-848 groups
+pub mod alter_partition_reassignments;
+pub mod alter_replica_log_dirs;
+pub mod alter_user_scram_credentials;
+pub mod consumer_group_describe;
+pub mod consumer_group_heartbeat;
+pub mod create_acls;
+pub mod delete_acls;
+pub mod describe_acls;
+pub mod describe_log_dirs;
+pub mod describe_producers;
+pub mod describe_quorum;
+pub mod describe_topic_partitions;
+pub mod describe_transactions;
+pub mod describe_user_scram_credentials;
+pub mod elect_leaders;
+pub mod list_partition_reassignments;
+pub mod list_transactions;
+pub mod offset_for_leader_epoch;
+pub mod update_features;
+
+pub use alter_partition_reassignments::{
+    AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsResponse,
+};
+pub use alter_replica_log_dirs::{AlterReplicaLogDirsRequest, AlterReplicaLogDirsResponse};
+pub use alter_user_scram_credentials::{AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse};
+pub use consumer_group_describe::{ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse};
+pub use consumer_group_heartbeat::{ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse};
+pub use create_acls::{CreateAclsRequest, CreateAclsResponse};
+pub use delete_acls::{DeleteAclsRequest, DeleteAclsResponse};
+pub use describe_acls::{DescribeAclsRequest, DescribeAclsResponse};
+pub use describe_log_dirs::{DescribeLogDirsRequest, DescribeLogDirsResponse};
+pub use describe_producers::{DescribeProducersRequest, DescribeProducersResponse};
+pub use describe_quorum::{DescribeQuorumRequest, DescribeQuorumResponse};
+pub use describe_topic_partitions::{DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse};
+pub use describe_transactions::{DescribeTransactionsRequest, DescribeTransactionsResponse};
+pub use describe_user_scram_credentials::{
+    DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse,
+};
+pub use elect_leaders::{ElectLeadersRequest, ElectLeadersResponse};
+pub use list_partition_reassignments::{
+    ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse,
+};
+pub use list_transactions::{ListTransactionsRequest, ListTransactionsResponse};
+pub use offset_for_leader_epoch::{OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse};
+pub use update_features::{UpdateFeaturesRequest, UpdateFeaturesResponse};
+
 #[cfg(test)]
 pub(crate) mod test_util {
     use crate::protocol::Message;
