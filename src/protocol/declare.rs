@@ -225,20 +225,12 @@ macro_rules! kafka_api {
         versions $min:literal ..= $max:literal,
         flexible $flex:tt
         $(, prepare $prep:path)? ;
-        $(
-            $(#[$meta:meta])*
-            pub struct $name:ident { $($body:tt)* }
-        )+
+        $($structs:tt)+
     ) => {
-        $(
-            $crate::protocol::declare::kafka_struct! {
-                $(#[$meta])*
-                pub struct $name { $($body)* }
-            }
-        )+
-
-        $crate::protocol::declare::kafka_api!(@message $req, $min, $max, $flex $(, $prep)?);
-        $crate::protocol::declare::kafka_api!(@message $resp, $min, $max, $flex);
+        $crate::protocol::declare::kafka_api! {
+            @messages [$req $(=> $prep)?, $resp], versions $min..=$max, flexible $flex;
+            $($structs)+
+        }
 
         impl $crate::protocol::Request for $req {
             const API_KEY: $crate::protocol::ApiKey = $crate::protocol::ApiKey::$key;
@@ -247,20 +239,22 @@ macro_rules! kafka_api {
             const FLEXIBLE_FROM: i16 = $crate::protocol::declare::kafka_api!(@flex $flex);
             type Response = $resp;
         }
-
-        #[cfg(test)]
-        mod declared_tests {
-            use super::*;
-            $crate::protocol::messages::test_util::message_proptests!(
-                declared $min..=$max,
-                $crate::protocol::declare::kafka_api!(@flex $flex),
-                $req => $crate::protocol::declare::kafka_api!(@prepare_fn $($prep)?),
-                $resp
-            );
-        }
     };
     (
         data [$($ty:ident),+],
+        versions $min:literal ..= $max:literal,
+        flexible $flex:tt ;
+        $($structs:tt)+
+    ) => {
+        $crate::protocol::declare::kafka_api! {
+            @messages [$($ty),+], versions $min..=$max, flexible $flex;
+            $($structs)+
+        }
+    };
+    // The structs, then `Message` and the property tests (a module named after the type) for
+    // each top-level message.
+    (
+        @messages [$($ty:ident $(=> $prep:path)?),+],
         versions $min:literal ..= $max:literal,
         flexible $flex:tt ;
         $(
@@ -276,7 +270,7 @@ macro_rules! kafka_api {
         )+
 
         $(
-            $crate::protocol::declare::kafka_api!(@message $ty, $min, $max, $flex);
+            $crate::protocol::declare::kafka_api!(@message $ty, $min, $max, $flex $(, $prep)?);
         )+
 
         #[cfg(test)]
@@ -286,7 +280,9 @@ macro_rules! kafka_api {
                 mod $ty {
                     use super::super::*;
                     $crate::protocol::messages::test_util::message_proptests!(
-                        declared_data $min..=$max, $crate::protocol::declare::kafka_api!(@flex $flex), $ty
+                        $min..=$max,
+                        $crate::protocol::declare::kafka_api!(@flex $flex),
+                        $ty => $crate::protocol::declare::kafka_api!(@prepare_fn $($prep)?)
                     );
                 }
             )+

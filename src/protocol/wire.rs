@@ -8,6 +8,7 @@
 
 use bytes::{Buf, Bytes, BytesMut};
 
+pub use super::primitives::get_tag_section;
 use super::primitives::*;
 
 /// A value with a Kafka wire encoding. `flexible` selects the compact forms (KIP-482).
@@ -328,27 +329,4 @@ pub fn get_field<T: Wire>(buf: &mut Bytes, spec: Field, version: i16, flexible: 
         return Err(DecodeError::NegativeLength(-1));
     }
     Ok(v)
-}
-
-/// Reads a tagged-field section, handing each (tag, payload) to `read`; unknown tags are for
-/// `read` to skip. Tags must increase.
-#[inline]
-pub fn get_tag_section(
-    buf: &mut Bytes,
-    mut read: impl FnMut(u32, &mut Bytes) -> DecodeResult<()>,
-) -> DecodeResult<()> {
-    let n = get_uvarint(buf)?;
-    let mut last: Option<u32> = None;
-    for _ in 0..n {
-        let tag = get_uvarint(buf)?;
-        if last.is_some_and(|l| tag <= l) {
-            return Err(DecodeError::Malformed(format!("tagged field {tag} out of order")));
-        }
-        last = Some(tag);
-        let len = get_uvarint(buf)? as usize;
-        ensure(buf, len)?;
-        let mut payload = buf.split_to(len);
-        read(tag, &mut payload)?;
-    }
-    Ok(())
 }

@@ -3,25 +3,15 @@
 //! Versions 0..=3: v1 adds the pattern type (KIP-290), v2 is flexible, v3 adds the user resource
 //! type.
 
-use super::describe_acls::PATTERN_TYPE_LITERAL;
+use super::describe_acls::{DescribeAclsRequest, PATTERN_TYPE_LITERAL};
 use crate::protocol::declare::kafka_api;
 
 kafka_api! {
     DeleteAcls: DeleteAclsRequest => DeleteAclsResponse, versions 0..=3, flexible 2;
 
     pub struct DeleteAclsRequest {
-        filters: Vec<DeleteAclsFilter>,
-    }
-
-    pub struct DeleteAclsFilter {
-        resource_type_filter: i8,
-        resource_name_filter: Option<String> => nullable(),
-        /// v1+ (3: literal).
-        pattern_type_filter: i8 = PATTERN_TYPE_LITERAL => since(1),
-        principal_filter: Option<String> => nullable(),
-        host_filter: Option<String> => nullable(),
-        operation: i8,
-        permission_type: i8,
+        /// Each filter has the fields of a DescribeAcls request.
+        filters: Vec<DescribeAclsRequest>,
     }
 
     pub struct DeleteAclsResponse {
@@ -48,3 +38,6 @@ kafka_api! {
         permission_type: i8,
     }
 }
+
+/// A filter of ACLs to delete: the same fields as a DescribeAcls request.
+pub type DeleteAclsFilter = DescribeAclsRequest;
