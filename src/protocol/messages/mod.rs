@@ -121,6 +121,100 @@ pub use list_transactions::{ListTransactionsRequest, ListTransactionsResponse};
 pub use offset_for_leader_epoch::{OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse};
 pub use update_features::{UpdateFeaturesRequest, UpdateFeaturesResponse};
 
+use bytes::Bytes;
+
+use crate::protocol::{ApiKey, DecodeResult, Message, Request};
+
+/// One declared API, type-erased: its key, version range and decoders (the fuzzer and the
+/// registry tests go through [`APIS`]).
+#[derive(Clone, Copy)]
+pub struct DeclaredApi {
+    pub key: ApiKey,
+    pub min_version: i16,
+    pub max_version: i16,
+    pub decode_request: fn(&mut Bytes, i16) -> DecodeResult<()>,
+    pub decode_response: fn(&mut Bytes, i16) -> DecodeResult<()>,
+}
+
+macro_rules! declared_apis {
+    ($($req:ty),* $(,)?) => {
+        /// Every API declared in this module, in API key order.
+        pub const APIS: &[DeclaredApi] = &[$(
+            DeclaredApi {
+                key: <$req as Request>::API_KEY,
+                min_version: <$req as Request>::MIN_VERSION,
+                max_version: <$req as Request>::MAX_VERSION,
+                decode_request: |b, v| <$req as Message>::decode(b, v).map(drop),
+                decode_response: |b, v| <<$req as Request>::Response as Message>::decode(b, v).map(drop),
+            },
+        )*];
+    };
+}
+
+declared_apis! {
+    ProduceRequest,
+    FetchRequest,
+    ListOffsetsRequest,
+    MetadataRequest,
+    OffsetCommitRequest,
+    OffsetFetchRequest,
+    FindCoordinatorRequest,
+    JoinGroupRequest,
+    HeartbeatRequest,
+    LeaveGroupRequest,
+    SyncGroupRequest,
+    DescribeGroupsRequest,
+    ListGroupsRequest,
+    SaslHandshakeRequest,
+    ApiVersionsRequest,
+    CreateTopicsRequest,
+    DeleteTopicsRequest,
+    DeleteRecordsRequest,
+    InitProducerIdRequest,
+    OffsetForLeaderEpochRequest,
+    AddPartitionsToTxnRequest,
+    AddOffsetsToTxnRequest,
+    EndTxnRequest,
+    TxnOffsetCommitRequest,
+    DescribeAclsRequest,
+    CreateAclsRequest,
+    DeleteAclsRequest,
+    DescribeConfigsRequest,
+    AlterConfigsRequest,
+    AlterReplicaLogDirsRequest,
+    DescribeLogDirsRequest,
+    SaslAuthenticateRequest,
+    CreatePartitionsRequest,
+    DeleteGroupsRequest,
+    ElectLeadersRequest,
+    IncrementalAlterConfigsRequest,
+    AlterPartitionReassignmentsRequest,
+    ListPartitionReassignmentsRequest,
+    OffsetDeleteRequest,
+    DescribeUserScramCredentialsRequest,
+    AlterUserScramCredentialsRequest,
+    DescribeQuorumRequest,
+    UpdateFeaturesRequest,
+    DescribeClusterRequest,
+    DescribeProducersRequest,
+    DescribeTransactionsRequest,
+    ListTransactionsRequest,
+    ConsumerGroupHeartbeatRequest,
+    ConsumerGroupDescribeRequest,
+    DescribeTopicPartitionsRequest,
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use super::APIS;
+
+    #[test]
+    fn one_entry_per_key_in_key_order() {
+        assert!(APIS.windows(2).all(|w| w[0].key < w[1].key));
+        assert!(APIS.iter().all(|a| a.min_version <= a.max_version));
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod test_util {
     use crate::protocol::Message;
