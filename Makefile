@@ -68,3 +68,10 @@ bench:
 bench-quick:
 	PYTHON=$(PYTHON) bash bench/setup.sh
 	bench/.venvs/driver/bin/python bench/run.py --quick $(BENCH_ARGS)
+
+# Fuzz every message decoder at every version (nightly toolchain and `cargo install cargo-fuzz`);
+# the corpus in fuzz/corpus stays small: merge new finds with `-merge=1` before committing them.
+FUZZ_RUNS ?= 10000000
+.PHONY: fuzz
+fuzz:
+	cd fuzz && cargo +nightly fuzz run decode_messages corpus/decode_messages -- -max_len=512 -runs=$(FUZZ_RUNS)

@@ -450,10 +450,11 @@ impl TxnManager {
             }
         }
         let req = AddPartitionsToTxnRequest {
-            transactional_id: self.transactional_id.clone(),
-            producer_id: pid,
-            producer_epoch: epoch,
-            topics,
+            v3_and_below_transactional_id: self.transactional_id.clone(),
+            v3_and_below_producer_id: pid,
+            v3_and_below_producer_epoch: epoch,
+            v3_and_below_topics: topics,
+            ..Default::default()
         };
         let conn = match self.coordinator(shared).await {
             Ok(c) => c,
@@ -463,7 +464,12 @@ impl TxnManager {
                 return Ok(false);
             }
         };
-        let resp = match conn.send(&req).await {
+        // v4+ batch transactions for brokers; a client sends the single-transaction form.
+        let sent = match conn.version_in::<AddPartitionsToTxnRequest>(0, 3) {
+            Ok(v) => conn.send_version(&req, v).await,
+            Err(e) => Err(e),
+        };
+        let resp = match sent {
             Ok(r) => r,
             Err(e) if e.is_retriable() => {
                 log::debug!("AddPartitionsToTxn: {e}");
@@ -474,9 +480,9 @@ impl TxnManager {
         };
         let mut retry = false;
         let mut failed: Vec<String> = Vec::new();
-        for t in &resp.results {
-            for r in &t.results {
-                match r.error_code {
+        for t in &resp.results_by_topic_v3_and_below {
+            for r in &t.results_by_partition {
+                match r.partition_error_code {
                     0 => {}
                     ec::NOT_COORDINATOR | ec::COORDINATOR_NOT_AVAILABLE => {
                         self.forget_coordinator();

@@ -6,10 +6,12 @@
 //! ties a request to its response type, API key and version range.
 
 pub mod api_key;
+pub mod declare;
 pub mod error_code;
 pub mod header;
 pub mod messages;
 pub mod primitives;
+pub mod wire;
 
 pub use api_key::ApiKey;
 pub use primitives::{DecodeError, DecodeResult, EncodeError, EncodeResult};

@@ -292,33 +292,8 @@ pub fn put_bytes(buf: &mut BytesMut, v: &[u8], flexible: bool) -> EncodeResult {
     put_nullable_bytes(buf, Some(v), flexible)
 }
 
-/// Nullable array: classic i32 count or compact uvarint count+1. Each element is read by `item`.
-/// Capacity is bounded by the bytes left, so a forged count cannot exhaust memory.
-pub fn get_nullable_array<T>(
-    buf: &mut Bytes,
-    flexible: bool,
-    mut item: impl FnMut(&mut Bytes) -> DecodeResult<T>,
-) -> DecodeResult<Option<Vec<T>>> {
-    match get_len(buf, flexible, true)? {
-        None => Ok(None),
-        Some(n) => {
-            let mut out = Vec::with_capacity(n.min(buf.remaining()));
-            for _ in 0..n {
-                out.push(item(buf)?);
-            }
-            Ok(Some(out))
-        }
-    }
-}
-
-pub fn get_array<T>(
-    buf: &mut Bytes,
-    flexible: bool,
-    item: impl FnMut(&mut Bytes) -> DecodeResult<T>,
-) -> DecodeResult<Vec<T>> {
-    Ok(get_nullable_array(buf, flexible, item)?.unwrap_or_default())
-}
-
+/// Writes a nullable array: classic i32 count or compact uvarint count+1, then each element by
+/// `item`. (Arrays are read by [`Wire`](super::wire::Wire) for `Vec`.)
 pub fn put_nullable_array<T>(
     buf: &mut BytesMut,
     v: Option<&[T]>,
@@ -358,9 +333,14 @@ pub fn put_uuid(buf: &mut BytesMut, v: &[u8; 16]) {
 /// Tagged fields of a flexible struct: (tag, raw bytes). Unknown tags are kept so they round-trip.
 pub type TaggedFields = Vec<(u32, Bytes)>;
 
-pub fn get_tagged_fields(buf: &mut Bytes) -> DecodeResult<TaggedFields> {
-    let n = get_uvarint(buf)? as usize;
-    let mut out = Vec::with_capacity(n.min(buf.remaining()));
+/// Reads a tagged-field section, handing each (tag, payload) to `read`; unknown tags are for
+/// `read` to skip. Tags must increase.
+#[inline]
+pub fn get_tag_section(
+    buf: &mut Bytes,
+    mut read: impl FnMut(u32, &mut Bytes) -> DecodeResult<()>,
+) -> DecodeResult<()> {
+    let n = get_uvarint(buf)?;
     let mut last: Option<u32> = None;
     for _ in 0..n {
         let tag = get_uvarint(buf)?;
@@ -370,8 +350,19 @@ pub fn get_tagged_fields(buf: &mut Bytes) -> DecodeResult<TaggedFields> {
         last = Some(tag);
         let len = get_uvarint(buf)? as usize;
         ensure(buf, len)?;
-        out.push((tag, buf.split_to(len)));
+        let mut payload = buf.split_to(len);
+        read(tag, &mut payload)?;
     }
+    Ok(())
+}
+
+/// Reads a tagged-field section, keeping every field.
+pub fn get_tagged_fields(buf: &mut Bytes) -> DecodeResult<TaggedFields> {
+    let mut out = TaggedFields::new();
+    get_tag_section(buf, |tag, data| {
+        out.push((tag, data.clone()));
+        Ok(())
+    })?;
     Ok(out)
 }
 
@@ -450,7 +441,7 @@ mod tests {
         #[test]
         fn arrays(v in proptest::collection::vec(any::<i32>(), 0..32), flexible: bool) {
             roundtrip(v.clone(), |b, v| put_array(b, v, flexible, |b, x| { put_i32(b, *x); Ok(()) }).unwrap(),
-                |b| get_array(b, flexible, get_i32));
+                |b| <Vec<i32> as crate::protocol::wire::Wire>::get(b, 0, flexible));
         }
 
         #[test]
@@ -464,7 +455,7 @@ mod tests {
             let b = Bytes::from(data);
             let _ = get_nullable_string(&mut b.clone(), flexible);
             let _ = get_nullable_bytes(&mut b.clone(), flexible);
-            let _ = get_array(&mut b.clone(), flexible, get_i64);
+            let _ = <Vec<i64> as crate::protocol::wire::Wire>::get(&mut b.clone(), 0, flexible);
             let _ = get_tagged_fields(&mut b.clone());
             let _ = get_varlong(&mut b.clone());
             let _ = get_uuid(&mut b.clone());
@@ -474,7 +465,7 @@ mod tests {
     #[test]
     fn huge_array_count_does_not_allocate() {
         let mut b = Bytes::from_static(&[0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 1]);
-        assert!(get_array(&mut b, false, get_i64).is_err());
+        assert!(<Vec<i64> as crate::protocol::wire::Wire>::get(&mut b, 0, false).is_err());
     }
 
     #[test]

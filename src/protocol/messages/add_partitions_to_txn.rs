@@ -1,172 +1,92 @@
-//! AddPartitionsToTxn (key 24): add the partitions a transactional producer is about to write to
-//! its ongoing transaction.
+//! AddPartitionsToTxn (key 24): add partitions to an ongoing transaction before producing to them.
 //!
-//! Versions 0..=3 (the single-transaction shape used by producers); v3 is flexible. v4+ (KIP-890)
-//! batches several transactions for brokers and is not used by clients.
+//! Versions 0..=5: v2 adds the PRODUCER_FENCED error, v3 is flexible. v4 batches transactions
+//! (`transactions`, `results_by_transaction`, a top-level error) and is sent by brokers only;
+//! clients send the v0..=3 single-transaction fields (`v3_and_below_*`). v5 adds the
+//! TRANSACTION_ABORTABLE error (KIP-890).
 
-use bytes::{Bytes, BytesMut};
+use crate::protocol::declare::kafka_api;
 
-use super::{put_tags, skip_tags};
-use crate::protocol::primitives::*;
-use crate::protocol::{check_version, ApiKey, Message, Request};
+kafka_api! {
+    AddPartitionsToTxn: AddPartitionsToTxnRequest => AddPartitionsToTxnResponse,
+        versions 0..=5, flexible 3;
 
-const MAX: i16 = 3;
-const FLEXIBLE_FROM: i16 = 3;
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AddPartitionsToTxnTopic {
-    pub name: String,
-    pub partitions: Vec<i32>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AddPartitionsToTxnRequest {
-    pub transactional_id: String,
-    pub producer_id: i64,
-    pub producer_epoch: i16,
-    pub topics: Vec<AddPartitionsToTxnTopic>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AddPartitionsToTxnPartitionResult {
-    pub partition_index: i32,
-    pub error_code: i16,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AddPartitionsToTxnTopicResult {
-    pub name: String,
-    pub results: Vec<AddPartitionsToTxnPartitionResult>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AddPartitionsToTxnResponse {
-    pub throttle_time_ms: i32,
-    pub results: Vec<AddPartitionsToTxnTopicResult>,
-}
-
-impl Message for AddPartitionsToTxnRequest {
-    fn encode(&self, buf: &mut BytesMut, version: i16) -> EncodeResult {
-        check_version("AddPartitionsToTxnRequest", version, 0, MAX)?;
-        let flexible = version >= FLEXIBLE_FROM;
-        put_string(buf, &self.transactional_id, flexible)?;
-        put_i64(buf, self.producer_id);
-        put_i16(buf, self.producer_epoch);
-        put_array(buf, &self.topics, flexible, |b, t| {
-            put_string(b, &t.name, flexible)?;
-            put_array(b, &t.partitions, flexible, |b, p| {
-                put_i32(b, *p);
-                Ok(())
-            })?;
-            put_tags(b, flexible);
-            Ok(())
-        })?;
-        put_tags(buf, flexible);
-        Ok(())
+    pub struct AddPartitionsToTxnRequest {
+        /// v4+ (brokers): the transactions to add partitions to.
+        transactions: Vec<AddPartitionsToTxnTransaction> => since(4),
+        /// v0..=3: the transactional id.
+        v3_and_below_transactional_id: String => until(3),
+        /// v0..=3: the producer id in use by the transactional id.
+        v3_and_below_producer_id: i64 => until(3),
+        /// v0..=3: the producer's current epoch.
+        v3_and_below_producer_epoch: i16 => until(3),
+        /// v0..=3: the partitions to add.
+        v3_and_below_topics: Vec<AddPartitionsToTxnTopic> => until(3),
     }
 
-    fn decode(buf: &mut Bytes, version: i16) -> DecodeResult<Self> {
-        let flexible = version >= FLEXIBLE_FROM;
-        let transactional_id = get_string(buf, flexible)?;
-        let producer_id = get_i64(buf)?;
-        let producer_epoch = get_i16(buf)?;
-        let topics = get_array(buf, flexible, |b| {
-            let name = get_string(b, flexible)?;
-            let partitions = get_array(b, flexible, get_i32)?;
-            skip_tags(b, flexible)?;
-            Ok(AddPartitionsToTxnTopic { name, partitions })
-        })?;
-        skip_tags(buf, flexible)?;
-        Ok(Self { transactional_id, producer_id, producer_epoch, topics })
-    }
-}
-
-impl Message for AddPartitionsToTxnResponse {
-    fn encode(&self, buf: &mut BytesMut, version: i16) -> EncodeResult {
-        check_version("AddPartitionsToTxnResponse", version, 0, MAX)?;
-        let flexible = version >= FLEXIBLE_FROM;
-        put_i32(buf, self.throttle_time_ms);
-        put_array(buf, &self.results, flexible, |b, t| {
-            put_string(b, &t.name, flexible)?;
-            put_array(b, &t.results, flexible, |b, p| {
-                put_i32(b, p.partition_index);
-                put_i16(b, p.error_code);
-                put_tags(b, flexible);
-                Ok(())
-            })?;
-            put_tags(b, flexible);
-            Ok(())
-        })?;
-        put_tags(buf, flexible);
-        Ok(())
+    pub struct AddPartitionsToTxnTransaction {
+        transactional_id: String,
+        producer_id: i64,
+        producer_epoch: i16,
+        /// Only check that the partitions are in the transaction.
+        verify_only: bool,
+        topics: Vec<AddPartitionsToTxnTopic>,
     }
 
-    fn decode(buf: &mut Bytes, version: i16) -> DecodeResult<Self> {
-        let flexible = version >= FLEXIBLE_FROM;
-        let throttle_time_ms = get_i32(buf)?;
-        let results = get_array(buf, flexible, |b| {
-            let name = get_string(b, flexible)?;
-            let results = get_array(b, flexible, |b| {
-                let partition_index = get_i32(b)?;
-                let error_code = get_i16(b)?;
-                skip_tags(b, flexible)?;
-                Ok(AddPartitionsToTxnPartitionResult { partition_index, error_code })
-            })?;
-            skip_tags(b, flexible)?;
-            Ok(AddPartitionsToTxnTopicResult { name, results })
-        })?;
-        skip_tags(buf, flexible)?;
-        Ok(Self { throttle_time_ms, results })
+    pub struct AddPartitionsToTxnTopic {
+        name: String,
+        partitions: Vec<i32>,
     }
-}
 
-impl Request for AddPartitionsToTxnRequest {
-    const API_KEY: ApiKey = ApiKey::AddPartitionsToTxn;
-    const MIN_VERSION: i16 = 0;
-    const MAX_VERSION: i16 = MAX;
-    const FLEXIBLE_FROM: i16 = FLEXIBLE_FROM;
-    type Response = AddPartitionsToTxnResponse;
+    pub struct AddPartitionsToTxnResponse {
+        throttle_time_ms: i32,
+        /// v4+: the top-level error.
+        error_code: i16 => since(4).ignorable(),
+        /// v4+.
+        results_by_transaction: Vec<AddPartitionsToTxnResult> => since(4),
+        /// v0..=3.
+        results_by_topic_v3_and_below: Vec<AddPartitionsToTxnTopicResult> => until(3),
+    }
+
+    pub struct AddPartitionsToTxnResult {
+        transactional_id: String,
+        topic_results: Vec<AddPartitionsToTxnTopicResult>,
+    }
+
+    pub struct AddPartitionsToTxnTopicResult {
+        name: String,
+        results_by_partition: Vec<AddPartitionsToTxnPartitionResult>,
+    }
+
+    pub struct AddPartitionsToTxnPartitionResult {
+        partition_index: i32,
+        partition_error_code: i16,
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::messages::test_util::*;
-    use proptest::prelude::*;
-
-    fn arb_request() -> impl Strategy<Value = AddPartitionsToTxnRequest> {
-        let topic = (string(), vec(any::<i32>(), 3))
-            .prop_map(|(name, partitions)| AddPartitionsToTxnTopic { name, partitions });
-        (string(), any::<i64>(), any::<i16>(), vec(topic, 3)).prop_map(
-            |(transactional_id, producer_id, producer_epoch, topics)| AddPartitionsToTxnRequest {
-                transactional_id,
-                producer_id,
-                producer_epoch,
-                topics,
-            },
-        )
-    }
-
-    fn arb_response() -> impl Strategy<Value = AddPartitionsToTxnResponse> {
-        let part = (any::<i32>(), any::<i16>()).prop_map(|(partition_index, error_code)| {
-            AddPartitionsToTxnPartitionResult { partition_index, error_code }
-        });
-        let topic = (string(), vec(part, 3))
-            .prop_map(|(name, results)| AddPartitionsToTxnTopicResult { name, results });
-        (any::<i32>(), vec(topic, 3))
-            .prop_map(|(throttle_time_ms, results)| AddPartitionsToTxnResponse { throttle_time_ms, results })
-    }
-
-    message_proptests!(0..=MAX, arb_request, arb_response, garbage: 128);
+    use crate::protocol::messages::test_util::encoded;
+    use crate::protocol::{EncodeError, Message};
+    use bytes::BytesMut;
 
     #[test]
-    fn request_bytes() {
+    fn client_request_bytes() {
         let r = AddPartitionsToTxnRequest {
-            transactional_id: "t".into(),
-            producer_id: 1,
-            producer_epoch: 2,
-            topics: vec![AddPartitionsToTxnTopic { name: "a".into(), partitions: vec![7] }],
+            v3_and_below_transactional_id: "t".into(),
+            v3_and_below_producer_id: 7,
+            v3_and_below_producer_epoch: 1,
+            v3_and_below_topics: vec![AddPartitionsToTxnTopic { name: "a".into(), partitions: vec![0] }],
+            ..Default::default()
         };
-        assert_eq!(encoded(&r, 3), [2, b't', 0, 0, 0, 0, 0, 0, 0, 1, 0, 2, 2, 2, b'a', 2, 0, 0, 0, 7, 0, 0]);
+        let mut v3 = vec![2, b't', 0, 0, 0, 0, 0, 0, 0, 7, 0, 1];
+        v3.extend([2, 2, b'a', 2, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(encoded(&r, 3), v3);
+        // The client fields do not exist in the broker-only versions.
+        assert!(matches!(
+            r.encode(&mut BytesMut::new(), 4),
+            Err(EncodeError::UnsupportedField { field: "v3_and_below_transactional_id", version: 4 })
+        ));
     }
 }

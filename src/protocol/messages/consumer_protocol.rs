@@ -13,64 +13,38 @@
 
 use bytes::{Bytes, BytesMut};
 
+use crate::protocol::declare::kafka_api;
 use crate::protocol::primitives::*;
-use crate::protocol::{check_version, Message};
+use crate::protocol::Message;
 
 /// JoinGroup `protocol_type` of consumer groups.
 pub const PROTOCOL_TYPE: &str = "consumer";
 /// Highest subscription/assignment version we write and fully understand.
 pub const MAX_VERSION: i16 = 3;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TopicPartitions {
-    pub topic: String,
-    pub partitions: Vec<i32>,
-}
+kafka_api! {
+    data [ConsumerProtocolSubscription, ConsumerProtocolAssignment], versions 0..=3, flexible none;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConsumerProtocolSubscription {
-    pub topics: Vec<String>,
-    pub user_data: Option<Bytes>,
-    /// v1+.
-    pub owned_partitions: Vec<TopicPartitions>,
-    /// v2+ (-1: unknown).
-    pub generation_id: i32,
-    /// v3+.
-    pub rack_id: Option<String>,
-}
-
-impl Default for ConsumerProtocolSubscription {
-    fn default() -> Self {
-        Self {
-            topics: Vec::new(),
-            user_data: None,
-            owned_partitions: Vec::new(),
-            generation_id: -1,
-            rack_id: None,
-        }
+    pub struct ConsumerProtocolSubscription {
+        topics: Vec<String>,
+        user_data: Option<Bytes> => nullable(),
+        /// v1+.
+        owned_partitions: Vec<TopicPartitions> => since(1).ignorable(),
+        /// v2+ (-1: unknown).
+        generation_id: i32 = -1 => since(2).ignorable(),
+        /// v3+.
+        rack_id: Option<String> => since(3).nullable().ignorable(),
     }
-}
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ConsumerProtocolAssignment {
-    pub assigned_partitions: Vec<TopicPartitions>,
-    pub user_data: Option<Bytes>,
-}
+    pub struct ConsumerProtocolAssignment {
+        assigned_partitions: Vec<TopicPartitions>,
+        user_data: Option<Bytes> => nullable(),
+    }
 
-fn put_topic_partitions(buf: &mut BytesMut, v: &[TopicPartitions]) -> EncodeResult {
-    put_array(buf, v, false, |b, tp| {
-        put_string(b, &tp.topic, false)?;
-        put_array(b, &tp.partitions, false, |b, p| {
-            put_i32(b, *p);
-            Ok(())
-        })
-    })
-}
-
-fn get_topic_partitions(buf: &mut Bytes) -> DecodeResult<Vec<TopicPartitions>> {
-    get_array(buf, false, |b| {
-        Ok(TopicPartitions { topic: get_string(b, false)?, partitions: get_array(b, false, get_i32)? })
-    })
+    pub struct TopicPartitions {
+        topic: String,
+        partitions: Vec<i32>,
+    }
 }
 
 /// Reads the i16 version prefix: negative versions are rejected, versions above
@@ -120,100 +94,9 @@ impl ConsumerProtocolAssignment {
     }
 }
 
-impl Message for ConsumerProtocolSubscription {
-    fn encode(&self, buf: &mut BytesMut, version: i16) -> EncodeResult {
-        check_version("ConsumerProtocolSubscription", version, 0, MAX_VERSION)?;
-        put_array(buf, &self.topics, false, |b, t| put_string(b, t, false))?;
-        put_nullable_bytes(buf, self.user_data.as_deref(), false)?;
-        if version >= 1 {
-            put_topic_partitions(buf, &self.owned_partitions)?;
-        }
-        if version >= 2 {
-            put_i32(buf, self.generation_id);
-        }
-        if version >= 3 {
-            put_nullable_string(buf, self.rack_id.as_deref(), false)?;
-        }
-        Ok(())
-    }
-
-    /// Reads the body (no version prefix); bytes after the last known field are left in `buf`.
-    fn decode(buf: &mut Bytes, version: i16) -> DecodeResult<Self> {
-        let topics = get_array(buf, false, |b| get_string(b, false))?;
-        let user_data = get_nullable_bytes(buf, false)?;
-        let owned_partitions = if version >= 1 { get_topic_partitions(buf)? } else { Vec::new() };
-        let generation_id = if version >= 2 { get_i32(buf)? } else { -1 };
-        let rack_id = if version >= 3 { get_nullable_string(buf, false)? } else { None };
-        Ok(Self { topics, user_data, owned_partitions, generation_id, rack_id })
-    }
-}
-
-impl Message for ConsumerProtocolAssignment {
-    fn encode(&self, buf: &mut BytesMut, version: i16) -> EncodeResult {
-        check_version("ConsumerProtocolAssignment", version, 0, MAX_VERSION)?;
-        put_topic_partitions(buf, &self.assigned_partitions)?;
-        put_nullable_bytes(buf, self.user_data.as_deref(), false)
-    }
-
-    /// Reads the body (no version prefix); bytes after the last known field are left in `buf`.
-    fn decode(buf: &mut Bytes, _version: i16) -> DecodeResult<Self> {
-        let assigned_partitions = get_topic_partitions(buf)?;
-        let user_data = get_nullable_bytes(buf, false)?;
-        Ok(Self { assigned_partitions, user_data })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::protocol::messages::test_util::*;
-    use proptest::prelude::*;
-
-    fn arb_tps() -> impl Strategy<Value = Vec<TopicPartitions>> {
-        vec(
-            (string(), vec(any::<i32>(), 4))
-                .prop_map(|(topic, partitions)| TopicPartitions { topic, partitions }),
-            3,
-        )
-    }
-
-    proptest! {
-        #![proptest_config(ProptestConfig::with_cases(32))]
-
-        #[test]
-        fn subscription_roundtrip(topics in vec(string(), 4), ud in opt_bytes(), owned in arb_tps(), gen: i32, rack in opt_string()) {
-            for v in 0..=MAX_VERSION {
-                let s = ConsumerProtocolSubscription {
-                    topics: topics.clone(),
-                    user_data: ud.clone(),
-                    owned_partitions: if v >= 1 { owned.clone() } else { vec![] },
-                    generation_id: if v >= 2 { gen } else { -1 },
-                    rack_id: if v >= 3 { rack.clone() } else { None },
-                };
-                roundtrip(&s, v);
-                truncations(&s, v);
-                let bytes = s.to_bytes(v).unwrap();
-                prop_assert_eq!(ConsumerProtocolSubscription::from_bytes(bytes).unwrap(), (v, s));
-            }
-        }
-
-        #[test]
-        fn assignment_roundtrip(tps in arb_tps(), ud in opt_bytes()) {
-            for v in 0..=MAX_VERSION {
-                let a = ConsumerProtocolAssignment { assigned_partitions: tps.clone(), user_data: ud.clone() };
-                roundtrip(&a, v);
-                truncations(&a, v);
-                prop_assert_eq!(ConsumerProtocolAssignment::from_bytes(a.to_bytes(v).unwrap()).unwrap(), (v, a));
-            }
-        }
-
-        #[test]
-        fn garbage(data in proptest::collection::vec(any::<u8>(), 0..128)) {
-            let b = Bytes::from(data);
-            let _ = ConsumerProtocolSubscription::from_bytes(b.clone());
-            let _ = ConsumerProtocolAssignment::from_bytes(b);
-        }
-    }
 
     #[test]
     fn subscription_v0_bytes_as_kafka_python_writes_them() {

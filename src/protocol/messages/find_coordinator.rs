@@ -9,26 +9,53 @@
 //! each version fills only its own shape; [`FindCoordinatorResponse::coordinators`] gives a uniform
 //! view of either.
 
-use bytes::{Bytes, BytesMut};
+use std::borrow::Cow;
 
-use super::{put_tags, skip_tags};
-use crate::protocol::primitives::*;
-use crate::protocol::{check_version, ApiKey, Message, Request};
-
-const MAX: i16 = 4;
-const FLEXIBLE_FROM: i16 = 3;
+use crate::protocol::declare::kafka_api;
+use crate::protocol::{EncodeError, EncodeResult};
 
 pub const KEY_TYPE_GROUP: i8 = 0;
 pub const KEY_TYPE_TRANSACTION: i8 = 1;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FindCoordinatorRequest {
-    /// v0..=3: the group id or transactional id.
-    pub key: String,
-    /// v1+.
-    pub key_type: i8,
-    /// v4+.
-    pub coordinator_keys: Vec<String>,
+kafka_api! {
+    FindCoordinator: FindCoordinatorRequest => FindCoordinatorResponse, versions 0..=4, flexible 3,
+        prepare for_version;
+
+    pub struct FindCoordinatorRequest {
+        /// v0..=3: the group id or transactional id.
+        key: String => until(3),
+        /// v1+.
+        key_type: i8 => since(1).ignorable(),
+        /// v4+.
+        coordinator_keys: Vec<String> => since(4),
+    }
+
+    /// One coordinator (v4 batch entry, or the single v0..=3 answer via `coordinators()`).
+    pub struct Coordinator {
+        key: String,
+        node_id: i32,
+        host: String,
+        port: i32,
+        error_code: i16,
+        error_message: Option<String> => nullable(),
+    }
+
+    pub struct FindCoordinatorResponse {
+        /// v1+.
+        throttle_time_ms: i32 => since(1).ignorable(),
+        /// v0..=3.
+        error_code: i16 => until(3),
+        /// v1..=3.
+        error_message: Option<String> => versions(1, 3).nullable().ignorable(),
+        /// v0..=3.
+        node_id: i32 => until(3),
+        /// v0..=3.
+        host: String => until(3),
+        /// v0..=3.
+        port: i32 => until(3),
+        /// v4+.
+        coordinators: Vec<Coordinator> => since(4),
+    }
 }
 
 impl FindCoordinatorRequest {
@@ -38,33 +65,24 @@ impl FindCoordinatorRequest {
     }
 }
 
-/// One coordinator (v4 batch entry, or the single v0..=3 answer via `coordinators()`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Coordinator {
-    pub key: String,
-    pub node_id: i32,
-    pub host: String,
-    pub port: i32,
-    pub error_code: i16,
-    pub error_message: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct FindCoordinatorResponse {
-    /// v1+.
-    pub throttle_time_ms: i32,
-    /// v0..=3.
-    pub error_code: i16,
-    /// v1..=3.
-    pub error_message: Option<String>,
-    /// v0..=3.
-    pub node_id: i32,
-    /// v0..=3.
-    pub host: String,
-    /// v0..=3.
-    pub port: i32,
-    /// v4+.
-    pub coordinators: Vec<Coordinator>,
+/// The request in the shape of `version`: v4 sends an empty batch as `[key]`; v0..=3 send `key`,
+/// or the batch's only key when `key` is empty.
+fn for_version(r: &FindCoordinatorRequest, version: i16) -> EncodeResult<Cow<'_, FindCoordinatorRequest>> {
+    let (key, coordinator_keys) = if version >= 4 {
+        let keys =
+            if r.coordinator_keys.is_empty() { vec![r.key.clone()] } else { r.coordinator_keys.clone() };
+        (String::new(), keys)
+    } else {
+        let key = match (r.key.is_empty(), r.coordinator_keys.as_slice()) {
+            (true, [only]) => only.clone(),
+            (true, [_, _, ..]) => {
+                return Err(EncodeError::UnsupportedField { field: "coordinator_keys", version });
+            }
+            _ => r.key.clone(),
+        };
+        (key, Vec::new())
+    };
+    Ok(Cow::Owned(FindCoordinatorRequest { key, key_type: r.key_type, coordinator_keys }))
 }
 
 impl FindCoordinatorResponse {
@@ -85,200 +103,12 @@ impl FindCoordinatorResponse {
     }
 }
 
-impl Message for FindCoordinatorRequest {
-    fn encode(&self, buf: &mut BytesMut, version: i16) -> EncodeResult {
-        check_version("FindCoordinatorRequest", version, 0, MAX)?;
-        let flexible = version >= FLEXIBLE_FROM;
-        if version >= 4 {
-            put_i8(buf, self.key_type);
-            if self.coordinator_keys.is_empty() {
-                put_array(buf, std::slice::from_ref(&self.key), true, |b, k| put_string(b, k, true))?;
-            } else {
-                put_array(buf, &self.coordinator_keys, true, |b, k| put_string(b, k, true))?;
-            }
-        } else {
-            let key = match (self.key.is_empty(), self.coordinator_keys.as_slice()) {
-                (true, [only]) => only.as_str(),
-                (_, []) => self.key.as_str(),
-                (true, _) => {
-                    return Err(EncodeError::UnsupportedField { field: "coordinator_keys", version });
-                }
-                (false, _) => self.key.as_str(),
-            };
-            put_string(buf, key, flexible)?;
-            if version >= 1 {
-                put_i8(buf, self.key_type);
-            }
-        }
-        put_tags(buf, flexible);
-        Ok(())
-    }
-
-    fn decode(buf: &mut Bytes, version: i16) -> DecodeResult<Self> {
-        let flexible = version >= FLEXIBLE_FROM;
-        let mut out = Self::default();
-        if version >= 4 {
-            out.key_type = get_i8(buf)?;
-            out.coordinator_keys = get_array(buf, true, |b| get_string(b, true))?;
-        } else {
-            out.key = get_string(buf, flexible)?;
-            if version >= 1 {
-                out.key_type = get_i8(buf)?;
-            }
-        }
-        skip_tags(buf, flexible)?;
-        Ok(out)
-    }
-}
-
-impl Message for FindCoordinatorResponse {
-    fn encode(&self, buf: &mut BytesMut, version: i16) -> EncodeResult {
-        check_version("FindCoordinatorResponse", version, 0, MAX)?;
-        let flexible = version >= FLEXIBLE_FROM;
-        if version >= 1 {
-            put_i32(buf, self.throttle_time_ms);
-        }
-        if version >= 4 {
-            put_array(buf, &self.coordinators, true, |b, c| {
-                put_string(b, &c.key, true)?;
-                put_i32(b, c.node_id);
-                put_string(b, &c.host, true)?;
-                put_i32(b, c.port);
-                put_i16(b, c.error_code);
-                put_nullable_string(b, c.error_message.as_deref(), true)?;
-                put_empty_tagged_fields(b);
-                Ok(())
-            })?;
-        } else {
-            put_i16(buf, self.error_code);
-            if version >= 1 {
-                put_nullable_string(buf, self.error_message.as_deref(), flexible)?;
-            }
-            put_i32(buf, self.node_id);
-            put_string(buf, &self.host, flexible)?;
-            put_i32(buf, self.port);
-        }
-        put_tags(buf, flexible);
-        Ok(())
-    }
-
-    fn decode(buf: &mut Bytes, version: i16) -> DecodeResult<Self> {
-        let flexible = version >= FLEXIBLE_FROM;
-        let mut out = Self::default();
-        if version >= 1 {
-            out.throttle_time_ms = get_i32(buf)?;
-        }
-        if version >= 4 {
-            out.coordinators = get_array(buf, true, |b| {
-                let c = Coordinator {
-                    key: get_string(b, true)?,
-                    node_id: get_i32(b)?,
-                    host: get_string(b, true)?,
-                    port: get_i32(b)?,
-                    error_code: get_i16(b)?,
-                    error_message: get_nullable_string(b, true)?,
-                };
-                skip_tags(b, true)?;
-                Ok(c)
-            })?;
-        } else {
-            out.error_code = get_i16(buf)?;
-            if version >= 1 {
-                out.error_message = get_nullable_string(buf, flexible)?;
-            }
-            out.node_id = get_i32(buf)?;
-            out.host = get_string(buf, flexible)?;
-            out.port = get_i32(buf)?;
-        }
-        skip_tags(buf, flexible)?;
-        Ok(out)
-    }
-}
-
-impl Request for FindCoordinatorRequest {
-    const API_KEY: ApiKey = ApiKey::FindCoordinator;
-    const MIN_VERSION: i16 = 0;
-    const MAX_VERSION: i16 = MAX;
-    const FLEXIBLE_FROM: i16 = FLEXIBLE_FROM;
-    type Response = FindCoordinatorResponse;
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::protocol::messages::test_util::*;
-    use proptest::prelude::*;
-
-    fn arb_coordinator() -> impl Strategy<Value = Coordinator> {
-        (string(), any::<i32>(), string(), any::<i32>(), any::<i16>(), opt_string()).prop_map(
-            |(key, node_id, host, port, error_code, error_message)| Coordinator {
-                key,
-                node_id,
-                host,
-                port,
-                error_code,
-                error_message,
-            },
-        )
-    }
-
-    fn arb_request() -> impl Strategy<Value = FindCoordinatorRequest> {
-        (string(), any::<i8>(), vec(string(), 4)).prop_map(|(key, key_type, coordinator_keys)| {
-            FindCoordinatorRequest { key, key_type, coordinator_keys }
-        })
-    }
-
-    fn canon_request(mut r: FindCoordinatorRequest, v: i16) -> FindCoordinatorRequest {
-        if v >= 4 {
-            r.key.clear();
-            // An empty batch is sent as `[key]`, i.e. `[""]`.
-            if r.coordinator_keys.is_empty() {
-                r.coordinator_keys.push(String::new());
-            }
-        } else {
-            r.coordinator_keys.clear();
-            if v < 1 {
-                r.key_type = 0;
-            }
-        }
-        r
-    }
-
-    fn arb_response() -> impl Strategy<Value = FindCoordinatorResponse> {
-        (
-            (any::<i32>(), any::<i16>(), opt_string()),
-            (any::<i32>(), string(), any::<i32>()),
-            vec(arb_coordinator(), 3),
-        )
-            .prop_map(|((t, e, msg), (node, host, port), cs)| FindCoordinatorResponse {
-                throttle_time_ms: t,
-                error_code: e,
-                error_message: msg,
-                node_id: node,
-                host,
-                port,
-                coordinators: cs,
-            })
-    }
-
-    fn canon_response(r: FindCoordinatorResponse, v: i16) -> FindCoordinatorResponse {
-        if v >= 4 {
-            FindCoordinatorResponse {
-                throttle_time_ms: r.throttle_time_ms,
-                coordinators: r.coordinators,
-                ..Default::default()
-            }
-        } else {
-            FindCoordinatorResponse {
-                throttle_time_ms: if v >= 1 { r.throttle_time_ms } else { 0 },
-                error_message: if v >= 1 { r.error_message } else { None },
-                coordinators: vec![],
-                ..r
-            }
-        }
-    }
-
-    message_proptests!(0..=MAX, arb_request => canon_request, arb_response => canon_response, garbage: 128);
+    use crate::protocol::Message;
+    use bytes::{Bytes, BytesMut};
 
     #[test]
     fn both_shapes() {
