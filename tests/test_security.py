@@ -415,7 +415,11 @@ def test_wrong_password_refused_promptly(cluster: Any, mechanism: str) -> None:
     assert 'Authentication failed' in str(info.value) or 'authentication' in str(info.value).lower()
     with pytest.raises(Errors.SaslAuthenticationFailedError):
         KafkaAdminClient(**cfg)
-    consumer = KafkaConsumer('never', **cfg)
+    # The constructor bootstraps (as kafka-python's does), so it is the one that raises.
+    with pytest.raises(Errors.SaslAuthenticationFailedError):
+        KafkaConsumer('never', **cfg)
+    # Without the eager bootstrap (api_version given), poll() raises it.
+    consumer = KafkaConsumer('never', api_version=(2, 6), **cfg)
     try:
         with pytest.raises(Errors.SaslAuthenticationFailedError):
             deadline = time.monotonic() + 10

@@ -417,6 +417,24 @@ async fn write_loop<W: AsyncWrite + Unpin>(
     fail_all(&queue, "connection closed");
 }
 
+/// Whether `e` is a TLS alert in which the peer refused our certificate (or its absence).
+fn refused_by_peer(e: &std::io::Error) -> bool {
+    use rustls::AlertDescription as A;
+    matches!(
+        e.get_ref().and_then(|inner| inner.downcast_ref::<rustls::Error>()),
+        Some(rustls::Error::AlertReceived(
+            A::BadCertificate
+                | A::CertificateRequired
+                | A::UnknownCA
+                | A::CertificateRevoked
+                | A::CertificateExpired
+                | A::CertificateUnknown
+                | A::UnsupportedCertificate
+                | A::AccessDenied
+        ))
+    )
+}
+
 /// Reads a `size`-byte frame body, growing the buffer with the bytes that actually arrive.
 async fn read_frame<R: AsyncRead + Unpin>(rd: &mut R, size: usize) -> std::io::Result<BytesMut> {
     let mut buf = BytesMut::with_capacity(size.min(READ_CHUNK));
@@ -440,6 +458,16 @@ async fn read_loop<R: AsyncRead + Unpin>(
     let why = loop {
         let size = match rd.read_i32().await {
             Ok(s) => s,
+            Err(e) if refused_by_peer(&e) => {
+                // The broker refused our TLS identity (e.g. no or an untrusted client certificate
+                // with ssl.client.auth=required): an authentication failure, not worth retrying.
+                let why = format!("SSL authentication failed: {e}");
+                let drained: Vec<Pending> = queue.lock().drain(..).collect();
+                for p in drained {
+                    let _ = p.reply.send(Err(Error::Authentication(why.clone())));
+                }
+                break why;
+            }
             Err(e) => break format!("read from broker failed: {e}"),
         };
         let size = match usize::try_from(size) {
