@@ -609,3 +609,90 @@ def test_reauthentication_keeps_consumer_and_producer_running(strict: Any, mecha
     assert not failures, failures[:3]
     assert len(sent) > 20
     assert sorted(set(got)) == sorted(set(sent))
+
+
+def test_traditional_des3_key(strict: Any, tmp_path: Path) -> None:
+    """A traditional OpenSSL key encrypted with DES-EDE3-CBC (``openssl ec -des3``)."""
+    import subprocess
+
+    tls = strict.tls
+    key = tmp_path / 'client-des3.key'
+    subprocess.run(['openssl', 'ec', '-in', str(tls.client_key), '-out', str(key), '-des3',
+                    '-passout', 'pass:des-secret'], check=True, capture_output=True)
+    assert 'DES-EDE3-CBC' in key.read_text()
+    cfg = {'bootstrap_servers': strict.bootstrap('SSL'), 'security_protocol': 'SSL', 'ssl_cafile': str(tls.ca_cert),
+           'ssl_certfile': str(tls.client_cert), 'ssl_keyfile': str(key), 'ssl_password': 'des-secret'}
+    produce_one(cfg, f'mtls-des3-{uuid.uuid4().hex[:8]}')
+
+
+def test_ssl_context_with_client_cert_keys(strict: Any) -> None:
+    """A context cannot give its client certificate back: ssl_certfile/ssl_keyfile go next to it."""
+    tls = strict.tls
+    ctx = ssl.create_default_context(cafile=str(tls.ca_cert))
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+    cfg = {'bootstrap_servers': strict.bootstrap('SSL'), 'security_protocol': 'SSL', 'ssl_context': ctx,
+           'ssl_certfile': str(tls.client_cert), 'ssl_keyfile': str(tls.client_key)}
+    produce_one(cfg, f'mtls-ctx-{uuid.uuid4().hex[:8]}')
+
+
+def test_token_provider_locations() -> None:
+    from kafka.net.sasl.oauth import AbstractTokenProvider as Net
+    from kafka.oauth.abstract import AbstractTokenProvider as Abstract
+    from kafka.sasl.oauth import AbstractTokenProvider as Sasl
+
+    assert Net is Abstract is Sasl is AbstractTokenProvider
+    assert issubclass(TokenProvider, Net)
+
+
+def test_gssapi_token_steps_scripted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The GSSAPI mechanism's steps against a scripted Kerberos library (no KDC here): context
+    tokens until complete, then the security-layer reply wrapped with our authorization id."""
+    import struct
+    import types
+
+    import kafka.sasl.gssapi as mod
+    from kafka._security import MechanismAdapter
+
+    class Ctx:
+        def __init__(self, name: Any, usage: str) -> None:
+            assert usage == 'initiate'
+            self.complete = False
+            self.steps = 0
+
+        def step(self, token: bytes | None) -> bytes:
+            self.steps += 1
+            if token is not None:
+                assert token == b'server-ctx-token'
+                self.complete = True
+                return b''
+            return b'client-ctx-token'
+
+        def unwrap(self, data: bytes) -> Any:
+            return types.SimpleNamespace(message=data[len(b'wrapped:'):])
+
+        def wrap(self, data: bytes, encrypt: bool) -> Any:
+            assert encrypt is False
+            return types.SimpleNamespace(message=b'wrapped:' + data)
+
+    class Name:
+        def __init__(self, name: str, name_type: Any = None) -> None:
+            self.name = name
+
+        def canonicalize(self, mech: Any) -> Name:
+            return self
+
+    fake = types.SimpleNamespace(Name=Name, NameType=types.SimpleNamespace(hostbased_service=1),
+                                 MechType=types.SimpleNamespace(kerberos=2), SecurityContext=Ctx)
+    monkeypatch.setattr(mod, '_gssapi', fake)
+    adapter = MechanismAdapter(mod.SaslMechanismGSSAPI(host='broker1', sasl_kerberos_service_name='kafka'), 'GSSAPI')
+    assert adapter.mechanism.auth_id == 'kafka@broker1'
+    assert adapter.auth_bytes() == b'client-ctx-token'
+    adapter.receive(b'server-ctx-token')
+    assert not adapter.is_done()
+    assert adapter.auth_bytes() == b''
+    offer = struct.pack('>B', 7) + b'\x00\x10\x00'
+    adapter.receive(b'wrapped:' + offer)
+    assert not adapter.is_done()
+    assert adapter.auth_bytes() == b'wrapped:' + b'\x01\x00\x10\x00' + b'kafka@broker1'
+    adapter.receive(b'')
+    assert adapter.is_done()

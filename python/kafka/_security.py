@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import logging
 import ssl
 from typing import Any, Callable
 
 from kafka.errors import KafkaConfigurationError
+
+log = logging.getLogger(__name__)
 
 SECURITY_PROTOCOLS = ('PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL')
 #: Mechanisms the Rust core implements itself.
@@ -183,6 +186,8 @@ def sasl_settings(config: dict[str, Any], loop: asyncio.AbstractEventLoop | None
         if provider is None:
             raise KafkaConfigurationError('sasl_oauth_token_provider required for OAUTHBEARER sasl')
         return {'mechanism': mechanism, 'token_provider': TokenCallable(provider, loop)}
+    if mechanism == 'PLAIN' and config.get('security_protocol') == 'SASL_PLAINTEXT':
+        log.warning('SASL PLAIN over SASL_PLAINTEXT: sending username and password in the clear')
     username, password = config.get('sasl_plain_username'), config.get('sasl_plain_password')
     if username is None or password is None:
         raise KafkaConfigurationError(f'sasl_plain_username and sasl_plain_password required for {mechanism} sasl')
