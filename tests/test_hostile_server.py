@@ -53,6 +53,8 @@ CASES: list[tuple[str, dict[str, Any], str, dict[str, Any]]] = [
     ('1 byte per second', {'behaviour': 'trickle'}, 'producer', {}),
     ('admin bootstrap 400MB', {'behaviour': 'huge_length', 'on': 'all'}, 'admin', {}),
     ('admin bootstrap silent', {'behaviour': 'silent', 'on': 'all'}, 'admin', {}),
+    # Fails fast on every connection: the 4 s bootstrap deadline holds (it once took 44-57 s).
+    ('admin bootstrap closes', {'behaviour': 'close', 'on': 'all'}, 'admin', {}),
 ]
 
 
@@ -69,6 +71,8 @@ def test_hostile_server(server: dict[str, Any], mode: str, extra: dict[str, Any]
     # delivery_timeout_ms (6 s) / bootstrap_timeout_ms (4 s) bound the call; the margin is for a
     # loaded machine, not for the client.
     assert float(elapsed) < 30, elapsed
+    if mode == 'admin':
+        assert float(elapsed) >= 4 * 0.9, elapsed  # it kept trying until its deadline
     assert int(grown_mb) < 100, f'peak RSS grew by {grown_mb} MB'
 
 
