@@ -111,3 +111,27 @@ def _env() -> dict[str, str]:
     root = str(Path(__import__('kafka').__file__).resolve().parent.parent)
     env['PYTHONPATH'] = os.pathsep.join(p for p in (root, env.get('PYTHONPATH', '')) if p)
     return env
+
+
+def test_delivery_timeout_bounds_batches_in_flight() -> None:
+    """A broker that takes a Produce and never answers: delivery_timeout_ms (3 s) fails the records,
+    long before request_timeout_ms (30 s) would end the request."""
+    with FakeBroker('silent') as fake:
+        code = (
+            'import time\n'
+            'from kafka import KafkaProducer\n'
+            'from kafka.errors import KafkaTimeoutError\n'
+            f'p = KafkaProducer(bootstrap_servers={fake.bootstrap!r}, acks=1, enable_idempotence=False,\n'
+            '                  delivery_timeout_ms=3000, request_timeout_ms=30000, linger_ms=0)\n'
+            'start = time.monotonic()\n'
+            'futures = [p.send("stalled", b"x") for _ in range(50)]\n'
+            'p.flush(timeout=60)\n'
+            'elapsed = time.monotonic() - start\n'
+            'print(sum(isinstance(f.exception, KafkaTimeoutError) for f in futures), round(elapsed, 1))\n'
+            'p.close(timeout=0)\n'
+        )
+        proc = run_python(code, timeout=90)
+    assert proc.returncode == 0, proc.stderr
+    failed, elapsed = proc.stdout.split()
+    assert failed == '50'
+    assert float(elapsed) < 25, elapsed  # bounded by delivery_timeout_ms, not request_timeout_ms (30 s)

@@ -574,9 +574,20 @@ async fn dispatch(shared: &Arc<Shared>, leader: i32, batches: Vec<ProducerBatch>
     match conn.submit(&req, version).await {
         Ok(reply) => {
             let shared = shared.clone();
+            // delivery_timeout_ms bounds every record, in flight too (as the Java client): the
+            // oldest batch's deadline ends the wait even if the broker never answers.
+            let deadline = batches.iter().map(|b| b.created + cfg.delivery_timeout).min();
             tokio::spawn(async move {
-                let resp = reply
-                    .await
+                let waited = match deadline {
+                    Some(d) => tokio::time::timeout_at(d.into(), reply).await,
+                    None => Ok(reply.await),
+                };
+                let Ok(answer) = waited else {
+                    expire_in_flight(&shared, batches);
+                    shared.wake.notify_one();
+                    return;
+                };
+                let resp = answer
                     .and_then(|mut body| ProduceResponse::decode(&mut body, version).map_err(Error::from));
                 handle_response(&shared, &conn, batches, resp);
                 shared.wake.notify_one();
@@ -588,6 +599,23 @@ async fn dispatch(shared: &Arc<Shared>, leader: i32, batches: Vec<ProducerBatch>
             }
             shared.wake.notify_one();
         }
+    }
+}
+
+/// In-flight batches whose delivery_timeout passed before the broker answered fail with
+/// KafkaTimeoutError. Whether the broker wrote them is unknown, so with idempotence their
+/// partitions' sequences restart under a bumped epoch ([`settle_failed`]): nothing sent later is
+/// rejected as out of order or written twice. A late answer finds nobody waiting.
+fn expire_in_flight(shared: &Shared, batches: Vec<ProducerBatch>) {
+    for b in batches {
+        let err = Error::Timeout(format!(
+            "Expiring {} record(s) for {}-{}: {} ms has passed since batch creation (in flight)",
+            b.record_count(),
+            b.result.topic,
+            b.result.partition,
+            b.created.elapsed().as_millis()
+        ));
+        settle_failed(shared, b, err);
     }
 }
 
