@@ -5,7 +5,9 @@
 //! cargo run --release --example protocol_bench
 //! ```
 //!
-//! Prints one line per case: nanoseconds per message.
+//! Prints one line per case: nanoseconds per message. `PROTOCOL_BENCH_ITERS=n` runs every case
+//! `n` times (for instruction counts under `valgrind --tool=callgrind`), `PROTOCOL_BENCH_ONLY=s`
+//! only the cases whose name contains `s`.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -19,6 +21,10 @@ use kafka_core::protocol::messages::{
 use kafka_core::protocol::Message;
 
 fn time(name: &str, iters: u32, mut f: impl FnMut()) {
+    if std::env::var("PROTOCOL_BENCH_ONLY").is_ok_and(|only| !name.contains(&only)) {
+        return;
+    }
+    let iters = std::env::var("PROTOCOL_BENCH_ITERS").ok().and_then(|n| n.parse().ok()).unwrap_or(iters);
     for _ in 0..iters / 10 {
         f();
     }

@@ -58,6 +58,7 @@ macro_rules! kafka_struct {
         }
 
         impl $crate::protocol::wire::Wire for $name {
+            #[inline]
             #[allow(unused_variables)]
             fn put(
                 &self,
@@ -102,20 +103,27 @@ macro_rules! kafka_struct {
                 Ok(())
             }
 
+            #[inline]
             #[allow(unused_variables)]
             fn get(
                 buf: &mut ::bytes::Bytes,
                 version: i16,
                 flexible: bool,
             ) -> $crate::protocol::DecodeResult<Self> {
+                // Fields are read in declaration order (struct expressions evaluate in order).
                 #[allow(unused_mut)]
-                let mut out = Self::default();
-                $(
-                    let spec = $crate::protocol::declare::kafka_struct!(@spec $($spec)?);
-                    if spec.inline_at(version) {
-                        out.$field = $crate::protocol::wire::get_field(buf, spec, version, flexible)?;
-                    }
-                )*
+                let mut out = Self {
+                    $(
+                        $field: {
+                            let spec = $crate::protocol::declare::kafka_struct!(@spec $($spec)?);
+                            if spec.inline_at(version) {
+                                $crate::protocol::wire::get_field(buf, spec, version, flexible)?
+                            } else {
+                                $crate::protocol::declare::kafka_struct!(@typed $ty; $($default)?)
+                            }
+                        },
+                    )*
+                };
                 if flexible {
                     $crate::protocol::wire::get_tag_section(buf, |tag, data| {
                         $(

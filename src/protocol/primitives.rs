@@ -181,6 +181,7 @@ pub fn varlong_len(v: i64) -> usize {
 }
 
 /// Reads a length prefix: classic (i16 or i32) or compact (uvarint N+1). Returns `None` for null.
+#[inline]
 fn get_len(buf: &mut Bytes, flexible: bool, wide: bool) -> DecodeResult<Option<usize>> {
     let len: i64 = if flexible {
         i64::from(get_uvarint(buf)?) - 1
@@ -266,6 +267,7 @@ pub fn put_string(buf: &mut BytesMut, v: &str, flexible: bool) -> EncodeResult {
 }
 
 /// Nullable bytes (classic: i32 length; flexible: compact). Zero-copy: the result shares `buf`.
+#[inline]
 pub fn get_nullable_bytes(buf: &mut Bytes, flexible: bool) -> DecodeResult<Option<Bytes>> {
     match get_len(buf, flexible, true)? {
         None => Ok(None),

@@ -139,11 +139,17 @@ impl Nullable for Bytes {
 }
 
 impl<T: Wire> Wire for Vec<T> {
+    #[inline]
     fn put(&self, buf: &mut BytesMut, version: i16, flexible: bool) -> EncodeResult {
         Self::put_opt(Some(self), buf, version, flexible)
     }
+    #[inline]
     fn get(buf: &mut Bytes, version: i16, flexible: bool) -> DecodeResult<Self> {
-        Self::get_opt(buf, version, flexible)?.ok_or(DecodeError::NegativeLength(-1))
+        match Self::get_opt(buf, version, flexible) {
+            Ok(Some(v)) => Ok(v),
+            Ok(None) => Err(DecodeError::NegativeLength(-1)),
+            Err(e) => Err(e),
+        }
     }
     fn size_hint(&self) -> usize {
         5 + self.iter().map(Wire::size_hint).sum::<usize>()
@@ -151,6 +157,7 @@ impl<T: Wire> Wire for Vec<T> {
 }
 
 impl<T: Wire> Nullable for Vec<T> {
+    #[inline]
     fn put_opt(v: Option<&Self>, buf: &mut BytesMut, version: i16, flexible: bool) -> EncodeResult {
         put_nullable_array(buf, v.map(Vec::as_slice), flexible, |b, item| item.put(b, version, flexible))
     }
@@ -158,6 +165,7 @@ impl<T: Wire> Nullable for Vec<T> {
     /// The capacity reserved up front is bounded by the bytes left (a forged count cannot make us
     /// allocate more than the input), and an element that reads no bytes is an error, so a count
     /// cannot make us loop without consuming input.
+    #[inline]
     fn get_opt(buf: &mut Bytes, version: i16, flexible: bool) -> DecodeResult<Option<Self>> {
         let n: i64 = if flexible { i64::from(get_uvarint(buf)?) - 1 } else { i64::from(get_i32(buf)?) };
         if n < 0 {

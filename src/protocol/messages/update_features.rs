@@ -1,7 +1,7 @@
 //! UpdateFeatures (key 57): upgrade or downgrade finalized cluster features (KIP-584, KIP-778).
 //!
-//! Versions 0..=1, flexible: v1 replaces `allow_downgrade` with an upgrade type and adds
-//! `validate_only`.
+//! Versions 0..=2, flexible: v1 replaces `allow_downgrade` with an upgrade type and adds
+//! `validate_only`; v2 responses leave the per-feature `results` empty.
 
 use crate::protocol::declare::kafka_api;
 
@@ -11,7 +11,7 @@ pub const SAFE_DOWNGRADE: i8 = 2;
 pub const UNSAFE_DOWNGRADE: i8 = 3;
 
 kafka_api! {
-    UpdateFeatures: UpdateFeaturesRequest => UpdateFeaturesResponse, versions 0..=1, flexible 0;
+    UpdateFeatures: UpdateFeaturesRequest => UpdateFeaturesResponse, versions 0..=2, flexible 0;
 
     pub struct UpdateFeaturesRequest {
         timeout_ms: i32 = 60_000,
