@@ -312,3 +312,42 @@ def test_consume_transform_produce_exactly_once_through_kill(broker: Broker, top
     assert digest == hashlib.sha256(b''.join(sorted(expected))).hexdigest()
     ours = _read_ours(broker.bootstrap, dst, 'read_committed', n, timeout=60)
     assert sorted(ours) == sorted(out)
+
+
+def test_admin_transactions(broker: Broker, topic: Callable[..., str]) -> None:
+    """list/describe transactions, describe_producers, find_hanging and abort_transaction (KIP-664)."""
+    from kafka.admin import (
+        AbortTransactionSpec,
+        KafkaAdminClient,
+        TransactionDescription,
+        TransactionState,
+    )
+
+    name = topic(partitions=2)
+    txn_id = f'adm-{uuid.uuid4().hex[:8]}'
+    producer = _txn_producer(broker.bootstrap, txn_id)
+    try:
+        producer.begin_transaction()
+        producer.send(name, b'open', partition=1).get(timeout=30)
+        tp = TopicPartition(name, 1)
+        with KafkaAdminClient(bootstrap_servers=broker.bootstrap) as admin:
+            listed = admin.list_transactions()
+            ours = [t for rows in listed.values() for t in rows if t.transactional_id == txn_id]
+            assert len(ours) == 1 and ours[0].state is TransactionState.ONGOING
+            desc = admin.describe_transactions([txn_id])[txn_id]
+            assert isinstance(desc, TransactionDescription)
+            assert desc.state is TransactionState.ONGOING and tp in desc.topic_partitions
+            assert desc.producer_id == ours[0].producer_id
+            producers = admin.describe_producers([tp])[tp].active_producers
+            mine = [p for p in producers if p.producer_id == desc.producer_id]
+            assert mine and mine[0].current_transaction_start_offset == 0
+            hanging = admin.find_hanging_transactions(max_transaction_timeout_ms=-10 * 60 * 1000)
+            assert txn_id in [h['transactional_id'] for h in hanging]
+            assert admin.find_hanging_transactions() == [] or txn_id not in [
+                h['transactional_id'] for h in admin.find_hanging_transactions()]
+            admin.abort_transaction(AbortTransactionSpec(tp, desc.producer_id, desc.producer_epoch))
+            after = admin.describe_producers([tp])[tp].active_producers
+            assert all(p.current_transaction_start_offset == -1 for p in after if p.producer_id == desc.producer_id)
+    finally:
+        producer.close()
+    assert _read(broker.bootstrap, name, 'read_committed') == []

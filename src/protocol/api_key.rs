@@ -26,6 +26,7 @@ pub enum ApiKey {
     AddPartitionsToTxn = 24,
     AddOffsetsToTxn = 25,
     EndTxn = 26,
+    WriteTxnMarkers = 27,
     TxnOffsetCommit = 28,
     DescribeConfigs = 32,
     AlterConfigs = 33,
@@ -35,6 +36,9 @@ pub enum ApiKey {
     IncrementalAlterConfigs = 44,
     OffsetDelete = 47,
     DescribeCluster = 60,
+    DescribeProducers = 61,
+    DescribeTransactions = 65,
+    ListTransactions = 66,
 }
 
 impl ApiKey {
@@ -66,6 +70,7 @@ impl ApiKey {
             ApiKey::AddPartitionsToTxn => "AddPartitionsToTxn",
             ApiKey::AddOffsetsToTxn => "AddOffsetsToTxn",
             ApiKey::EndTxn => "EndTxn",
+            ApiKey::WriteTxnMarkers => "WriteTxnMarkers",
             ApiKey::TxnOffsetCommit => "TxnOffsetCommit",
             ApiKey::DescribeConfigs => "DescribeConfigs",
             ApiKey::AlterConfigs => "AlterConfigs",
@@ -75,6 +80,9 @@ impl ApiKey {
             ApiKey::IncrementalAlterConfigs => "IncrementalAlterConfigs",
             ApiKey::OffsetDelete => "OffsetDelete",
             ApiKey::DescribeCluster => "DescribeCluster",
+            ApiKey::DescribeProducers => "DescribeProducers",
+            ApiKey::DescribeTransactions => "DescribeTransactions",
+            ApiKey::ListTransactions => "ListTransactions",
         }
     }
 }
