@@ -351,3 +351,52 @@ def test_admin_transactions(broker: Broker, topic: Callable[..., str]) -> None:
     finally:
         producer.close()
     assert _read(broker.bootstrap, name, 'read_committed') == []
+
+
+@pytest.mark.timeout(600)
+def test_transactions_follow_coordinator_moves(broker: Broker) -> None:
+    """3 nodes: the transaction coordinator is stopped and restarted between and during
+    transactions; every committed transaction is visible once, nothing else."""
+    from brokers.apache_kafka import KafkaCluster
+    from kafka.admin import KafkaAdminClient
+
+    cluster = KafkaCluster(nodes=3).start()
+    try:
+        bootstrap = cluster.bootstrap_servers
+        name = f'txn-moves-{uuid.uuid4().hex[:8]}'
+        txn_id = f'moves-{uuid.uuid4().hex[:8]}'
+        with KafkaAdminClient(bootstrap_servers=bootstrap) as admin:
+            admin.create_topics({name: {'num_partitions': 3, 'replication_factor': 3}}, timeout_ms=30000)
+            admin.wait_for_topics([name], timeout_ms=30000)
+        producer = _txn_producer(bootstrap, txn_id, request_timeout_ms=10000)
+        committed: list[bytes] = []
+        aborted = 0
+        try:
+            for round_ in range(12):
+                if round_ in (3, 8):
+                    with KafkaAdminClient(bootstrap_servers=bootstrap) as admin:
+                        coordinator = admin.describe_transactions([txn_id])[txn_id].coordinator_id
+                    cluster.stop_node(coordinator)
+                values = [b'%d-%d' % (round_, i) for i in range(200)]
+                try:
+                    producer.begin_transaction()
+                    for v in values:
+                        producer.send(name, v, key=v)
+                    producer.commit_transaction()
+                    committed.extend(values)
+                except Errors.KafkaError:
+                    producer.abort_transaction()  # abortable: the producer carries on
+                    aborted += 1
+                if round_ in (5, 10):
+                    for node in (1, 2, 3):
+                        if not cluster.node(node).running():
+                            cluster.start_node(node)
+        finally:
+            producer.close()
+        out = [v for _, _, v in _read(bootstrap, name, 'read_committed', timeout=60)]
+        print(f'coordinator moves: {len(committed)} committed records, {aborted} aborted transactions,'
+              f' {len(out)} read')
+        assert len(committed) >= 200 * 8
+        assert sorted(out) == sorted(committed)
+    finally:
+        cluster.stop()
