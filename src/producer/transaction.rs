@@ -777,3 +777,54 @@ pub(crate) async fn find_coordinator(shared: &Shared, key: &str, key_type: i8) -
     }
     Ok(found.node_id)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transitions_follow_kafka_python() {
+        use TxnState::*;
+        assert!(Uninitialized.transition_valid(Initializing));
+        assert!(!Uninitialized.transition_valid(InTransaction));
+        assert!(Ready.transition_valid(InTransaction));
+        assert!(!InTransaction.transition_valid(InTransaction));
+        assert!(AbortableError.transition_valid(AbortingTransaction));
+        assert!(!AbortableError.transition_valid(CommittingTransaction));
+        assert!(!FatalError.transition_valid(AbortingTransaction));
+        assert!(Ready.transition_valid(FatalError));
+        for s in 0..8 {
+            assert!(!TxnState::from_u8(s).transition_valid(Uninitialized));
+        }
+    }
+
+    #[test]
+    fn send_is_allowed_only_in_a_transaction() {
+        let t = TxnManager::new("t".into(), 60_000);
+        assert!(matches!(t.check_send(), Err(Error::IllegalState(m)) if m.contains("init_transactions")));
+        t.transition(TxnState::Initializing, None).unwrap();
+        t.transition(TxnState::Ready, None).unwrap();
+        assert!(matches!(t.check_send(), Err(Error::IllegalState(m)) if m.contains("READY")));
+        t.begin_transaction().unwrap();
+        assert!(t.check_send().is_ok());
+        assert!(t.begin_transaction().is_err());
+    }
+
+    #[test]
+    fn failed_batches_make_the_transaction_abortable_or_fatal() {
+        let t = TxnManager::new("t".into(), 60_000);
+        t.transition(TxnState::Initializing, None).unwrap();
+        t.transition(TxnState::Ready, None).unwrap();
+        t.begin_transaction().unwrap();
+        t.batch_failed(&Error::Timeout("expired".into()));
+        assert_eq!(t.state(), TxnState::AbortableError);
+        assert!(t.check_send().is_err());
+        assert!(t.begin_end(true).is_err());
+        t.begin_end(false).unwrap();
+        assert_eq!(t.state(), TxnState::AbortingTransaction);
+        t.batch_failed(&Error::broker(ec::INVALID_PRODUCER_EPOCH, "x"));
+        assert_eq!(t.state(), TxnState::FatalError);
+        assert!(matches!(t.last_error(), Some(Error::Broker { code: ec::PRODUCER_FENCED, .. })));
+        assert!(t.begin_end(false).is_err());
+    }
+}
