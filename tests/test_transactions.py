@@ -78,6 +78,11 @@ def _read_ours(bootstrap: str, topic: str, isolation: str, expected: int, timeou
                 idle_since = time.monotonic()
             elif len(values) >= expected and time.monotonic() - idle_since > 1.0:
                 break
+        # Past the last batch (aborted data and control records included): at the end offset.
+        ends = consumer.end_offsets(parts)
+        for tp in parts:
+            assert consumer.position(tp) == ends[tp], (tp, consumer.position(tp), ends[tp])
+            assert consumer.highwater(tp) in (None, ends[tp])
         return values
     finally:
         consumer.close()
