@@ -79,3 +79,46 @@ async def test_send_offsets_and_fencing(broker: Broker, topic: Callable[..., str
         await first.stop()
         await second.stop()
     assert _committed_values(broker.bootstrap, out) == [b'one', b'two']
+
+
+@pytest.mark.asyncio
+async def test_consume_transform_produce_copy(broker: Broker, topic: Callable[..., str]) -> None:
+    """An asyncio exactly-once copy: output == input, offsets committed in the transactions."""
+    import asyncio
+
+    from kafka import KafkaProducer
+    from kafka.aio import AIOKafkaConsumer
+
+    n = 5000
+    src, dst = topic(partitions=3), topic(partitions=3)
+    with KafkaProducer(bootstrap_servers=broker.bootstrap) as plain:
+        for i in range(n):
+            plain.send(src, b'%d' % i, key=b'%d' % i)
+    group = f'acopy-{uuid.uuid4().hex[:8]}'
+    consumer = AIOKafkaConsumer(src, bootstrap_servers=broker.bootstrap, group_id=group,
+                                enable_auto_commit=False, auto_offset_reset='earliest',
+                                isolation_level='read_committed')
+    producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap, transactional_id=f'acopy-{uuid.uuid4().hex[:8]}')
+    await consumer.start()
+    await producer.start()
+    copied = 0
+    try:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 120
+        while copied < n and loop.time() < deadline:
+            batch = await consumer.getmany(timeout_ms=500, max_records=300)
+            if not batch:
+                continue
+            async with producer.transaction():
+                for records in batch.values():
+                    for r in records:
+                        await producer.send(dst, b'out-' + r.value, key=r.key)
+                await producer.send_offsets_to_transaction(
+                    {tp: records[-1].offset + 1 for tp, records in batch.items()}, group)
+            copied += sum(len(r) for r in batch.values())
+    finally:
+        await producer.stop()
+        await consumer.stop()
+    out = _committed_values(broker.bootstrap, dst)
+    assert (copied, len(out), len(set(out))) == (n, n, n)
+    assert out == sorted(b'out-%d' % i for i in range(n))

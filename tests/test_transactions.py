@@ -78,6 +78,11 @@ def _read_ours(bootstrap: str, topic: str, isolation: str, expected: int, timeou
                 idle_since = time.monotonic()
             elif len(values) >= expected and time.monotonic() - idle_since > 1.0:
                 break
+        # Past the last batch (aborted data and control records included): at the end offset.
+        ends = consumer.end_offsets(parts)
+        for tp in parts:
+            assert consumer.position(tp) == ends[tp], (tp, consumer.position(tp), ends[tp])
+            assert consumer.highwater(tp) in (None, ends[tp])
         return values
     finally:
         consumer.close()
@@ -312,3 +317,91 @@ def test_consume_transform_produce_exactly_once_through_kill(broker: Broker, top
     assert digest == hashlib.sha256(b''.join(sorted(expected))).hexdigest()
     ours = _read_ours(broker.bootstrap, dst, 'read_committed', n, timeout=60)
     assert sorted(ours) == sorted(out)
+
+
+def test_admin_transactions(broker: Broker, topic: Callable[..., str]) -> None:
+    """list/describe transactions, describe_producers, find_hanging and abort_transaction (KIP-664)."""
+    from kafka.admin import (
+        AbortTransactionSpec,
+        KafkaAdminClient,
+        TransactionDescription,
+        TransactionState,
+    )
+
+    name = topic(partitions=2)
+    txn_id = f'adm-{uuid.uuid4().hex[:8]}'
+    producer = _txn_producer(broker.bootstrap, txn_id)
+    try:
+        producer.begin_transaction()
+        producer.send(name, b'open', partition=1).get(timeout=30)
+        tp = TopicPartition(name, 1)
+        with KafkaAdminClient(bootstrap_servers=broker.bootstrap) as admin:
+            listed = admin.list_transactions()
+            ours = [t for rows in listed.values() for t in rows if t.transactional_id == txn_id]
+            assert len(ours) == 1 and ours[0].state is TransactionState.ONGOING
+            desc = admin.describe_transactions([txn_id])[txn_id]
+            assert isinstance(desc, TransactionDescription)
+            assert desc.state is TransactionState.ONGOING and tp in desc.topic_partitions
+            assert desc.producer_id == ours[0].producer_id
+            producers = admin.describe_producers([tp])[tp].active_producers
+            mine = [p for p in producers if p.producer_id == desc.producer_id]
+            assert mine and mine[0].current_transaction_start_offset == 0
+            hanging = admin.find_hanging_transactions(max_transaction_timeout_ms=-10 * 60 * 1000)
+            assert txn_id in [h['transactional_id'] for h in hanging]
+            assert admin.find_hanging_transactions() == [] or txn_id not in [
+                h['transactional_id'] for h in admin.find_hanging_transactions()]
+            admin.abort_transaction(AbortTransactionSpec(tp, desc.producer_id, desc.producer_epoch))
+            after = admin.describe_producers([tp])[tp].active_producers
+            assert all(p.current_transaction_start_offset == -1 for p in after if p.producer_id == desc.producer_id)
+    finally:
+        producer.close()
+    assert _read(broker.bootstrap, name, 'read_committed') == []
+
+
+@pytest.mark.timeout(600)
+def test_transactions_follow_coordinator_moves(broker: Broker) -> None:
+    """3 nodes: the transaction coordinator is stopped and restarted between and during
+    transactions; every committed transaction is visible once, nothing else."""
+    from brokers.apache_kafka import KafkaCluster
+    from kafka.admin import KafkaAdminClient
+
+    cluster = KafkaCluster(nodes=3).start()
+    try:
+        bootstrap = cluster.bootstrap_servers
+        name = f'txn-moves-{uuid.uuid4().hex[:8]}'
+        txn_id = f'moves-{uuid.uuid4().hex[:8]}'
+        with KafkaAdminClient(bootstrap_servers=bootstrap) as admin:
+            admin.create_topics({name: {'num_partitions': 3, 'replication_factor': 3}}, timeout_ms=30000)
+            admin.wait_for_topics([name], timeout_ms=30000)
+        producer = _txn_producer(bootstrap, txn_id, request_timeout_ms=10000)
+        committed: list[bytes] = []
+        aborted = 0
+        try:
+            for round_ in range(12):
+                if round_ in (3, 8):
+                    with KafkaAdminClient(bootstrap_servers=bootstrap) as admin:
+                        coordinator = admin.describe_transactions([txn_id])[txn_id].coordinator_id
+                    cluster.stop_node(coordinator)
+                values = [b'%d-%d' % (round_, i) for i in range(200)]
+                try:
+                    producer.begin_transaction()
+                    for v in values:
+                        producer.send(name, v, key=v)
+                    producer.commit_transaction()
+                    committed.extend(values)
+                except Errors.KafkaError:
+                    producer.abort_transaction()  # abortable: the producer carries on
+                    aborted += 1
+                if round_ in (5, 10):
+                    for node in (1, 2, 3):
+                        if not cluster.node(node).running():
+                            cluster.start_node(node)
+        finally:
+            producer.close()
+        out = [v for _, _, v in _read(bootstrap, name, 'read_committed', timeout=60)]
+        print(f'coordinator moves: {len(committed)} committed records, {aborted} aborted transactions,'
+              f' {len(out)} read')
+        assert len(committed) >= 200 * 8
+        assert sorted(out) == sorted(committed)
+    finally:
+        cluster.stop()

@@ -10,6 +10,7 @@ mod configs;
 mod groups;
 mod records;
 mod topics;
+mod transactions;
 
 pub use configs::CONFIG_OP_SET;
 

@@ -12,7 +12,7 @@ use crate::protocol::Request;
 impl Admin {
     /// Groups `partitions` by leader. Unknown topics/partitions fail with UNKNOWN_TOPIC_OR_PARTITION;
     /// partitions without a leader are retried until `deadline`.
-    async fn leaders(
+    pub(super) async fn leaders(
         &self,
         partitions: &[(String, i32)],
         deadline: Instant,

@@ -570,6 +570,122 @@ impl PyAdmin {
         Ok(rows.into_iter().map(|(t, p)| (t, p.partition_index, p.low_watermark, p.error_code)).collect())
     }
 
+    /// ListTransactions at each broker: {broker: (error_code, [(transactional_id, producer_id,
+    /// state)])}.
+    #[pyo3(signature = (brokers=None, state_filters=Vec::new(), producer_id_filters=Vec::new(), duration_filter_ms=-1, pattern=None))]
+    #[allow(clippy::type_complexity)]
+    fn list_transactions(
+        &self,
+        py: Python<'_>,
+        brokers: Option<Vec<i32>>,
+        state_filters: Vec<String>,
+        producer_id_filters: Vec<i64>,
+        duration_filter_ms: i64,
+        pattern: Option<String>,
+    ) -> PyResult<Vec<(i32, i16, Vec<(String, i64, String)>)>> {
+        let req = ListTransactionsRequest {
+            state_filters,
+            producer_id_filters,
+            duration_filter: duration_filter_ms,
+            transactional_id_pattern: pattern,
+        };
+        let got = self.run(py, move |a| a.list_transactions(brokers, req))?;
+        Ok(got
+            .into_iter()
+            .map(|(b, r)| {
+                let rows = r
+                    .transaction_states
+                    .into_iter()
+                    .map(|t| (t.transactional_id, t.producer_id, t.transaction_state))
+                    .collect();
+                (b, r.error_code, rows)
+            })
+            .collect())
+    }
+
+    /// DescribeTransactions: [(coordinator, error_code, transactional_id, state, timeout_ms,
+    /// start_time_ms, producer_id, producer_epoch, [(topic, partition)])].
+    #[allow(clippy::type_complexity)]
+    fn describe_transactions(
+        &self,
+        py: Python<'_>,
+        transactional_ids: Vec<String>,
+    ) -> PyResult<Vec<(i32, i16, String, String, i32, i64, i64, i16, Vec<(String, i32)>)>> {
+        let got = self.run(py, move |a| async move { a.describe_transactions(&transactional_ids).await })?;
+        Ok(got
+            .into_iter()
+            .map(|(node, t)| {
+                let tps = t
+                    .topics
+                    .iter()
+                    .flat_map(|tp| tp.partitions.iter().map(move |p| (tp.topic.clone(), *p)))
+                    .collect();
+                (
+                    node,
+                    t.error_code,
+                    t.transactional_id,
+                    t.transaction_state,
+                    t.transaction_timeout_ms,
+                    t.transaction_start_time_ms,
+                    t.producer_id,
+                    t.producer_epoch,
+                    tps,
+                )
+            })
+            .collect())
+    }
+
+    /// DescribeProducers: [(topic, partition, error_code, error_message, [(producer_id, epoch,
+    /// last_sequence, last_timestamp, coordinator_epoch, current_txn_start_offset)])].
+    #[pyo3(signature = (partitions, broker=None))]
+    #[allow(clippy::type_complexity)]
+    fn describe_producers(
+        &self,
+        py: Python<'_>,
+        partitions: Vec<(String, i32)>,
+        broker: Option<i32>,
+    ) -> PyResult<Vec<(String, i32, i16, Option<String>, Vec<(i64, i32, i32, i64, i32, i64)>)>> {
+        let got = self.run(py, move |a| async move { a.describe_producers(&partitions, broker).await })?;
+        let mut out = Vec::new();
+        for resp in got {
+            for t in resp.topics {
+                for p in t.partitions {
+                    let producers = p
+                        .active_producers
+                        .iter()
+                        .map(|s| {
+                            (
+                                s.producer_id,
+                                s.producer_epoch,
+                                s.last_sequence,
+                                s.last_timestamp,
+                                s.coordinator_epoch,
+                                s.current_txn_start_offset,
+                            )
+                        })
+                        .collect();
+                    out.push((t.name.clone(), p.partition_index, p.error_code, p.error_message, producers));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// WriteTxnMarkers (abort) for one partition at its leader; the partition's error code.
+    fn abort_transaction(
+        &self,
+        py: Python<'_>,
+        topic: String,
+        partition: i32,
+        producer_id: i64,
+        producer_epoch: i16,
+        coordinator_epoch: i32,
+    ) -> PyResult<i16> {
+        self.run(py, move |a| {
+            a.abort_transaction(topic, partition, producer_id, producer_epoch, coordinator_epoch)
+        })
+    }
+
     /// Offsets for (topic, partition, timestamp/sentinel); returns (topic, partition, error_code,
     /// offset, timestamp, leader_epoch) rows.
     #[allow(clippy::type_complexity)]

@@ -54,7 +54,11 @@ pub(crate) async fn run(shared: Arc<Shared>) {
                     log::debug!("InitProducerId interrupted by close: {e}");
                     continue;
                 }
-                log::warn!("InitProducerId failed: {e}");
+                if e.is_retriable() {
+                    log::debug!("InitProducerId: {e}; retrying");
+                } else {
+                    log::warn!("InitProducerId failed: {e}");
+                }
                 expire_batches(&shared, Instant::now());
                 sleep_or_wake(&shared, shared.config.client.retry_backoff).await;
                 continue;

@@ -546,7 +546,7 @@ impl TxnManager {
                     group_id: group_id.clone(),
                 };
                 async move {
-                    let resp = conn.send(&req).await?;
+                    let resp = send_v1(&conn, &req).await?;
                     match resp.error_code {
                         0 => Ok(Step::Done(())),
                         ec::NOT_COORDINATOR | ec::COORDINATOR_NOT_AVAILABLE => {
@@ -598,7 +598,7 @@ impl TxnManager {
                 };
                 group_node = Some(node);
                 let conn = shared.client.connection(node).await?;
-                let resp = conn.send(&req).await?;
+                let resp = send_v1(&conn, &req).await?;
                 let mut step = Step::Done(());
                 for t in &resp.topics {
                     for p in &t.partitions {
@@ -705,7 +705,7 @@ impl TxnManager {
                         committed: commit,
                     };
                     async move {
-                        let resp = conn.send(&req).await?;
+                        let resp = send_v1(&conn, &req).await?;
                         match resp.error_code {
                             0 => Ok(Step::Done(())),
                             ec::NOT_COORDINATOR | ec::COORDINATOR_NOT_AVAILABLE => {
@@ -782,4 +782,66 @@ pub(crate) async fn find_coordinator(shared: &Shared, key: &str, key_type: i8) -
         shared.client.request_metadata_update();
     }
     Ok(found.node_id)
+}
+
+/// Sends a transaction request at the highest version both sides support up to 3: versions 4+
+/// of EndTxn, AddOffsetsToTxn and TxnOffsetCommit belong to transactions V2 (KIP-890), whose
+/// per-transaction epoch bump this producer does not do yet.
+async fn send_v1<R: crate::protocol::Request>(
+    conn: &crate::network::Connection,
+    req: &R,
+) -> Result<R::Response> {
+    let version = conn.version_in::<R>(R::MIN_VERSION, 3)?;
+    conn.send_version(req, version).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transitions_follow_kafka_python() {
+        use TxnState::*;
+        assert!(Uninitialized.transition_valid(Initializing));
+        assert!(!Uninitialized.transition_valid(InTransaction));
+        assert!(Ready.transition_valid(InTransaction));
+        assert!(!InTransaction.transition_valid(InTransaction));
+        assert!(AbortableError.transition_valid(AbortingTransaction));
+        assert!(!AbortableError.transition_valid(CommittingTransaction));
+        assert!(!FatalError.transition_valid(AbortingTransaction));
+        assert!(Ready.transition_valid(FatalError));
+        for s in 0..8 {
+            assert!(!TxnState::from_u8(s).transition_valid(Uninitialized));
+        }
+    }
+
+    #[test]
+    fn send_is_allowed_only_in_a_transaction() {
+        let t = TxnManager::new("t".into(), 60_000);
+        assert!(matches!(t.check_send(), Err(Error::IllegalState(m)) if m.contains("init_transactions")));
+        t.transition(TxnState::Initializing, None).unwrap();
+        t.transition(TxnState::Ready, None).unwrap();
+        assert!(matches!(t.check_send(), Err(Error::IllegalState(m)) if m.contains("READY")));
+        t.begin_transaction().unwrap();
+        assert!(t.check_send().is_ok());
+        assert!(t.begin_transaction().is_err());
+    }
+
+    #[test]
+    fn failed_batches_make_the_transaction_abortable_or_fatal() {
+        let t = TxnManager::new("t".into(), 60_000);
+        t.transition(TxnState::Initializing, None).unwrap();
+        t.transition(TxnState::Ready, None).unwrap();
+        t.begin_transaction().unwrap();
+        t.batch_failed(&Error::Timeout("expired".into()));
+        assert_eq!(t.state(), TxnState::AbortableError);
+        assert!(t.check_send().is_err());
+        assert!(t.begin_end(true).is_err());
+        t.begin_end(false).unwrap();
+        assert_eq!(t.state(), TxnState::AbortingTransaction);
+        t.batch_failed(&Error::broker(ec::INVALID_PRODUCER_EPOCH, "x"));
+        assert_eq!(t.state(), TxnState::FatalError);
+        assert!(matches!(t.last_error(), Some(Error::Broker { code: ec::PRODUCER_FENCED, .. })));
+        assert!(t.begin_end(false).is_err());
+    }
 }

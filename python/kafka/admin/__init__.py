@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from kafka.admin._transactions import (
+    AbortTransactionSpec,
+    PartitionProducerState,
+    ProducerState,
+    TransactionDescription,
+    TransactionListing,
+    TransactionState,
+)
 from kafka.admin._types import (
     AlterConfigOp,
     ConfigFilterType,
@@ -20,7 +28,24 @@ from kafka.admin._types import (
 from kafka.admin.client import KafkaAdminClient
 
 __all__ = [
-    'AlterConfigOp', 'ConfigFilterType', 'ConfigResource', 'ConfigResourceType', 'ConfigSourceType',
-    'ConfigType', 'GroupState', 'GroupType', 'IsolationLevel', 'KafkaAdminClient', 'NewPartitions',
-    'NewTopic', 'OffsetSpec', 'OffsetTimestamp',
+    'AbortTransactionSpec',
+    'AlterConfigOp',
+    'ConfigFilterType',
+    'ConfigResource',
+    'ConfigResourceType',
+    'ConfigSourceType',
+    'ConfigType',
+    'GroupState',
+    'GroupType',
+    'IsolationLevel',
+    'KafkaAdminClient',
+    'NewPartitions',
+    'NewTopic',
+    'OffsetSpec',
+    'OffsetTimestamp',
+    'PartitionProducerState',
+    'ProducerState',
+    'TransactionDescription',
+    'TransactionListing',
+    'TransactionState',
 ]

@@ -13,6 +13,14 @@ from kafka import _fork
 from kafka import errors as Errors
 from kafka._compat import UnsupportedConfigError, check_unrecognized, collect_hosts
 from kafka._security import native_security
+from kafka.admin._transactions import (
+    AbortTransactionSpec,
+    PartitionProducerState,
+    ProducerState,
+    TransactionDescription,
+    TransactionListing,
+    TransactionState,
+)
 from kafka.admin._types import (
     AlterConfigOp,
     ConfigFilterType,
@@ -979,6 +987,117 @@ class KafkaAdminClient:
                     f'{tp.topic}(partition={tp.partition}): {Errors.for_code(code).__name__}'
                     for tp, code in errors.items()))
         return out
+
+    # -- transactions (KIP-664) -----------------------------------------------------------
+
+    def list_transactions(self, broker_ids: list[int] | None = None, producer_id_filters: list[int] | None = None,
+                          state_filters: list[Any] | None = None, duration_filter_ms: int | None = None,
+                          transactional_id_pattern: str | None = None) -> dict[int, list[TransactionListing]]:
+        """List the transactions every broker (or each of ``broker_ids``) coordinates.
+
+        Keyword Arguments:
+            broker_ids ([int], optional): brokers to ask. Default: all.
+            producer_id_filters ([int], optional): only these producer ids.
+            state_filters ([str or TransactionState], optional): only these states.
+            duration_filter_ms (int, optional): only transactions open longer than this
+                (ListTransactions v1+, Kafka 3.8+).
+            transactional_id_pattern (str, optional): only transactional ids matching this
+                regular expression (ListTransactions v2+, Kafka 4.1+).
+
+        Returns:
+            dict: ``{broker_id: [TransactionListing]}``.
+        """
+        states = [s.value if isinstance(s, TransactionState) else str(s) for s in state_filters or ()]
+        results = self._ensure_open().list_transactions(
+            broker_ids, states, [int(p) for p in producer_id_filters or ()],
+            -1 if duration_filter_ms is None else int(duration_filter_ms), transactional_id_pattern)
+        out: dict[int, list[TransactionListing]] = {}
+        for broker, code, rows in results:
+            _raise_for(code, f'ListTransactionsRequest failed at broker {broker}')
+            out[broker] = [TransactionListing(txn_id, pid, TransactionState.parse(state))
+                           for txn_id, pid, state in rows]
+        return out
+
+    def describe_transactions(self, transactional_ids: Iterable[str]) -> dict[str, TransactionDescription]:
+        """Describe transactional ids at their coordinators.
+
+        Returns:
+            dict: ``{transactional_id: TransactionDescription}``.
+
+        Raises:
+            TransactionalIdNotFoundError: a transactional id is unknown.
+        """
+        ids = list(transactional_ids)
+        if not ids:
+            return {}
+        out = {}
+        for coordinator, code, txn_id, state, timeout_ms, start_ms, pid, epoch, tps in \
+                self._ensure_open().describe_transactions(ids):
+            _raise_for(code, f"DescribeTransactionsRequest failed for transactional id '{txn_id}'.")
+            out[txn_id] = TransactionDescription(
+                coordinator, TransactionState.parse(state), pid, epoch, timeout_ms, start_ms,
+                {TopicPartition(t, p) for t, p in tps})
+        return out
+
+    def describe_producers(self, partitions: Iterable[Any],
+                           broker_id: int | None = None) -> dict[TopicPartition, PartitionProducerState]:
+        """The active producers of ``partitions`` at their leaders (or at ``broker_id``).
+
+        Returns:
+            dict: ``{TopicPartition: PartitionProducerState}``.
+        """
+        tps = [_tp(tp) for tp in partitions]
+        if not tps:
+            return {}
+        out = {}
+        for topic, partition, code, message, producers in self._ensure_open().describe_producers(
+                [(tp.topic, tp.partition) for tp in tps], broker_id):
+            tp = TopicPartition(topic, partition)
+            _raise_for(code, f'DescribeProducersRequest failed for {tp}: {message}')
+            out[tp] = PartitionProducerState([ProducerState(*p) for p in producers])
+        return out
+
+    def abort_transaction(self, spec: AbortTransactionSpec) -> None:
+        """Abort a hanging transaction on one partition (an ABORT marker written by its leader).
+
+        Arguments:
+            spec (AbortTransactionSpec): the partition, the producer id and epoch, and the
+                coordinator epoch (-1: not checked).
+        """
+        tp = _tp(spec.topic_partition)
+        code = self._ensure_open().abort_transaction(tp.topic, tp.partition, int(spec.producer_id),
+                                                     int(spec.producer_epoch), int(spec.coordinator_epoch))
+        _raise_for(code, f'WriteTxnMarkers (abort) failed for {tp}')
+
+    def find_hanging_transactions(self, broker_ids: list[int] | None = None,
+                                  max_transaction_timeout_ms: int = 900000) -> list[dict[str, Any]]:
+        """Transactions open for longer than ``max_transaction_timeout_ms`` plus 5 minutes.
+
+        Returns:
+            list: one dict per suspect with ``transactional_id``, ``producer_id``,
+            ``producer_epoch``, ``state``, ``age_ms``, ``coordinator_id``, ``topic_partitions``.
+        """
+        threshold = max_transaction_timeout_ms + 5 * 60 * 1000
+        listed = self.list_transactions(broker_ids=broker_ids)
+        ids = sorted({t.transactional_id for rows in listed.values() for t in rows})
+        if not ids:
+            return []
+        now_ms = int(time.time() * 1000)
+        finished = (TransactionState.EMPTY, TransactionState.COMPLETE_COMMIT, TransactionState.COMPLETE_ABORT,
+                    TransactionState.DEAD)
+        hanging = []
+        for txn_id, desc in self.describe_transactions(ids).items():
+            if desc.state in finished or desc.transaction_start_time_ms < 0:
+                continue
+            age = now_ms - desc.transaction_start_time_ms
+            if age < threshold:
+                continue
+            hanging.append({
+                'transactional_id': txn_id, 'producer_id': desc.producer_id,
+                'producer_epoch': desc.producer_epoch, 'state': desc.state.value, 'age_ms': age,
+                'coordinator_id': desc.coordinator_id, 'topic_partitions': sorted(desc.topic_partitions),
+            })
+        return hanging
 
     def list_partition_offsets(self, topic_partition_specs: dict[Any, Any],
                                isolation_level: Any = IsolationLevel.READ_UNCOMMITTED,

@@ -1,11 +1,12 @@
 //! ListTransactions (key 66): the transactions a broker coordinates (KIP-664).
 //!
-//! Versions 0..=1, flexible: v1 adds the duration filter (KIP-994).
+//! Versions 0..=2, flexible: v1 adds the duration filter (KIP-994), v2 the transactional id
+//! pattern (KIP-1152, Kafka 4.1+).
 
 use crate::protocol::declare::kafka_api;
 
 kafka_api! {
-    ListTransactions: ListTransactionsRequest => ListTransactionsResponse, versions 0..=1, flexible 0;
+    ListTransactions: ListTransactionsRequest => ListTransactionsResponse, versions 0..=2, flexible 0;
 
     pub struct ListTransactionsRequest {
         /// Only transactions in one of these states; empty for all.
@@ -14,6 +15,8 @@ kafka_api! {
         producer_id_filters: Vec<i64>,
         /// v1+: only transactions running longer than this many ms (-1: all).
         duration_filter: i64 = -1 => since(1),
+        /// v2+: only transactional ids matching this regular expression (None: all).
+        transactional_id_pattern: Option<String> => since(2).nullable(),
     }
 
     pub struct ListTransactionsResponse {

@@ -59,6 +59,7 @@ pub mod end_txn;
 pub mod sasl_authenticate;
 pub mod sasl_handshake;
 pub mod txn_offset_commit;
+pub mod write_txn_markers;
 
 pub use add_offsets_to_txn::{AddOffsetsToTxnRequest, AddOffsetsToTxnResponse};
 pub use add_partitions_to_txn::{
@@ -72,6 +73,9 @@ pub use sasl_handshake::{SaslHandshakeRequest, SaslHandshakeResponse};
 pub use txn_offset_commit::{
     TxnOffsetCommitRequest, TxnOffsetCommitRequestPartition, TxnOffsetCommitRequestTopic,
     TxnOffsetCommitResponse, TxnOffsetCommitResponsePartition, TxnOffsetCommitResponseTopic,
+};
+pub use write_txn_markers::{
+    WritableTxnMarker, WritableTxnMarkerTopic, WriteTxnMarkersRequest, WriteTxnMarkersResponse,
 };
 
 // Transactions, ACLs, SCRAM users, log dirs, reassignments, quorum, features, KIP-848 groups
@@ -106,7 +110,7 @@ pub use create_acls::{CreateAclsRequest, CreateAclsResponse};
 pub use delete_acls::{DeleteAclsRequest, DeleteAclsResponse};
 pub use describe_acls::{DescribeAclsRequest, DescribeAclsResponse};
 pub use describe_log_dirs::{DescribeLogDirsRequest, DescribeLogDirsResponse};
-pub use describe_producers::{DescribeProducersRequest, DescribeProducersResponse};
+pub use describe_producers::{DescribeProducersRequest, DescribeProducersResponse, DescribeProducersTopic};
 pub use describe_quorum::{DescribeQuorumRequest, DescribeQuorumResponse};
 pub use describe_topic_partitions::{DescribeTopicPartitionsRequest, DescribeTopicPartitionsResponse};
 pub use describe_transactions::{DescribeTransactionsRequest, DescribeTransactionsResponse};
@@ -175,6 +179,7 @@ declared_apis! {
     AddPartitionsToTxnRequest,
     AddOffsetsToTxnRequest,
     EndTxnRequest,
+    WriteTxnMarkersRequest,
     TxnOffsetCommitRequest,
     DescribeAclsRequest,
     CreateAclsRequest,
