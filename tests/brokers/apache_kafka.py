@@ -164,8 +164,34 @@ class KafkaCluster:
     proxies: dict[int, FaultProxy] = field(default_factory=dict, init=False)
 
     # -- lifecycle -------------------------------------------------------------------------
-    def start(self) -> KafkaCluster:
-        """Format storage and start every node; return once all brokers answer Metadata."""
+    def start(self, attempts: int = 2) -> KafkaCluster:
+        """Format storage and start every node; return once all brokers answer Metadata.
+
+        A start that fails (a port taken between choosing and binding it, a node too slow on a
+        loaded machine) is retried from scratch with new ports, ``attempts`` times in all.
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                return self._start_once()
+            except RuntimeError:
+                self._abandon()
+                if attempt == attempts:
+                    raise
+        return self
+
+    def _abandon(self) -> None:
+        """Kill whatever a failed start left running and forget its nodes and proxies."""
+        for node in self._nodes:
+            if node.running():
+                assert node.process is not None
+                node.process.kill()
+            self._reap(node, timeout=10.0)
+            shutil.rmtree(node.directory, ignore_errors=True)
+        for proxy in self.proxies.values():
+            proxy.close()
+        self._nodes, self.proxies = [], {}
+
+    def _start_once(self) -> KafkaCluster:
         ensure_jars()
         if self.workdir is None:
             self.workdir = Path(tempfile.mkdtemp(prefix='kafka-rs-broker-'))
