@@ -576,6 +576,8 @@ def summarize(runs: list[dict[str, Any]], scenarios: list[Scenario]) -> list[dic
                 by_round.setdefault(r['round'], {})[r['client']] = r
         for client in sc.clients:
             mine = [rd[client] for rd in by_round.values() if client in rd]
+            if not mine:  # left out by --clients
+                continue
             statuses = sorted({r['result']['status'] for r in mine})
             row: dict[str, Any] = {'scenario': sc.name, 'title': sc.title, 'client': client,
                                    'status': statuses[0] if len(statuses) == 1 else '/'.join(statuses),
