@@ -53,6 +53,8 @@ class Scenario:
     title: str
     params: dict[str, Any] = field(default_factory=dict)
     quick: dict[str, Any] = field(default_factory=dict)
+    #: Runs over the broker's SSL listener (issue 12); only on a broker that has one (Apache Kafka).
+    tls: bool = False
 
     def spec(self, quick: bool) -> dict[str, Any]:
         out = dict(self.params)
@@ -80,6 +82,10 @@ SCENARIOS = [
              {'mode': 'poll'}),
     Scenario('consume-100B-iter', 'consume', KP_API, 'consume 1M x 100 B, iterator',
              {'mode': 'iter'}),
+    Scenario('produce-100B-acks1-tls', 'produce', SYNC, 'produce 1M x 100 B, acks=1, over TLS',
+             {'records': 1_000_000, 'value_size': 100, 'acks': 1}, {'records': 20_000}, tls=True),
+    Scenario('consume-100B-poll-tls', 'consume', SYNC, 'consume 1M x 100 B, poll loop, over TLS',
+             {'mode': 'poll'}, tls=True),
     Scenario('latency-1000rps', 'latency', SYNC, 'end-to-end latency, 1,000 records/s',
              {'rate': 1000, 'seconds': 20, 'value_size': 100, 'acks': 1, 'fetch_max_wait_ms': 10},
              {'rate': 200, 'seconds': 2}),
@@ -92,6 +98,8 @@ SCENARIOS = [
 ]
 
 CONSUME_RECORDS = {False: 1_000_000, True: 20_000}
+#: Each TLS scenario and the PLAINTEXT scenario of the same shape it is compared with.
+TLS_PAIRS = {'produce-100B-acks1-tls': 'produce-100B-acks1', 'consume-100B-poll-tls': 'consume-100B-poll'}
 
 
 def log(msg: str) -> None:
@@ -135,9 +143,13 @@ class Broker:
     name = 'external'
     description = 'external broker'
     fresh_for_latency = False
+    #: True when the broker has an SSL listener (``tls_bootstrap``, CA in ``tls_cafile``).
+    supports_tls = False
 
     def __init__(self) -> None:
         self.bootstrap = ''
+        self.tls_bootstrap = ''
+        self.tls_cafile = ''
         self.external = False
         self._admin_client: Any = None
 
@@ -212,23 +224,30 @@ class ExternalBroker(Broker):
 class KafkaBroker(Broker):
     """Apache Kafka, one KRaft node (broker + controller) with a PLAINTEXT listener, started from
     the jars Maven resolves (``tests/brokers/apache_kafka.py``, shared with the test suite), with
-    a fresh log directory for every benchmark run."""
+    a fresh log directory for every benchmark run.  With ``secure`` (any TLS scenario selected) it
+    is the harness's secure node: PLAINTEXT plus SSL (certificate for localhost from a throw-away
+    CA) and the SASL listeners, which the benchmark leaves idle."""
 
     name = 'kafka'
     heap = '1g'
 
-    def __init__(self) -> None:
+    def __init__(self, secure: bool = False) -> None:
         super().__init__()
         sys.path.insert(0, str(ROOT / 'tests'))
         from brokers.apache_kafka import KAFKA_VERSION, KafkaCluster  # type: ignore[import-not-found]
 
-        self.cluster = KafkaCluster(nodes=1, secure=False, heap=self.heap)
-        self.description = (f'Apache Kafka {KAFKA_VERSION} (one KRaft node, broker + controller, PLAINTEXT, '
+        self.supports_tls = secure
+        self.cluster = KafkaCluster(nodes=1, secure=secure, heap=self.heap)
+        listeners = 'PLAINTEXT + SSL (TLS scenarios; SASL listeners idle)' if secure else 'PLAINTEXT'
+        self.description = (f'Apache Kafka {KAFKA_VERSION} (one KRaft node, broker + controller, {listeners}, '
                             f'heap {self.heap}, log on local disk, default flush settings)')
 
     def start(self) -> None:
         self.cluster.start()
         self.bootstrap = self.cluster.bootstrap_servers
+        if self.supports_tls:
+            self.tls_bootstrap = self.cluster.bootstrap('SSL')
+            self.tls_cafile = str(self.cluster.tls.ca_cert)
 
     def stop(self) -> None:
         self.cluster.stop()
@@ -557,6 +576,8 @@ def summarize(runs: list[dict[str, Any]], scenarios: list[Scenario]) -> list[dic
                 by_round.setdefault(r['round'], {})[r['client']] = r
         for client in sc.clients:
             mine = [rd[client] for rd in by_round.values() if client in rd]
+            if not mine:  # left out by --clients
+                continue
             statuses = sorted({r['result']['status'] for r in mine})
             row: dict[str, Any] = {'scenario': sc.name, 'title': sc.title, 'client': client,
                                    'status': statuses[0] if len(statuses) == 1 else '/'.join(statuses),
@@ -586,11 +607,51 @@ def summarize(runs: list[dict[str, Any]], scenarios: list[Scenario]) -> list[dic
     return rows
 
 
+def _stat(vals: list[float]) -> dict[str, float] | None:
+    return {'median': statistics.median(vals), 'min': min(vals), 'max': max(vals)} if vals else None
+
+
+def tls_overhead(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """What TLS costs each client (issue 12): each TLS scenario against the PLAINTEXT scenario of the
+    same shape (``TLS_PAIRS``), round by round on the same broker, then median (min–max) over rounds.
+
+    ``retained`` is TLS records/s ÷ PLAINTEXT records/s of the client; ``cpu_added`` the CPU µs per
+    record TLS adds; ``ratio_plain`` / ``ratio_tls`` are ours ÷ client in the two scenarios."""
+    by: dict[tuple[str, int, str], dict[str, float]] = {}
+    for r in runs:
+        if r['metrics']:
+            by[(r['scenario'], r['round'], r['client'])] = r['metrics']
+    rounds = sorted({r['round'] for r in runs})
+    out = []
+    for tls_sc, plain_sc in TLS_PAIRS.items():
+        for client in SYNC:
+            cols: dict[str, list[float]] = {k: [] for k in ('plain', 'tls', 'retained', 'cpu_plain', 'cpu_tls',
+                                                            'cpu_added', 'ratio_plain', 'ratio_tls')}
+            for rnd in rounds:
+                a, b = by.get((plain_sc, rnd, client)), by.get((tls_sc, rnd, client))
+                if not a or not b:
+                    continue
+                cols['plain'].append(a['records_per_s'])
+                cols['tls'].append(b['records_per_s'])
+                cols['retained'].append(b['records_per_s'] / a['records_per_s'])
+                cols['cpu_plain'].append(a['cpu_us_per_record'])
+                cols['cpu_tls'].append(b['cpu_us_per_record'])
+                cols['cpu_added'].append(b['cpu_us_per_record'] - a['cpu_us_per_record'])
+                oa, ob = by.get((plain_sc, rnd, OURS)), by.get((tls_sc, rnd, OURS))
+                if client != OURS and oa and ob:
+                    cols['ratio_plain'].append(oa['records_per_s'] / a['records_per_s'])
+                    cols['ratio_tls'].append(ob['records_per_s'] / b['records_per_s'])
+            if cols['plain']:
+                out.append({'scenario': tls_sc, 'plaintext': plain_sc, 'client': client,
+                            'rounds': len(cols['plain']), **{k: _stat(v) for k, v in cols.items()}})
+    return out
+
+
 def _row(rows: list[dict[str, Any]], scenario: str, client: str) -> dict[str, Any] | None:
     return next((r for r in rows if r['scenario'] == scenario and r['client'] == client), None)
 
 
-def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def targets(rows: list[dict[str, Any]], runs: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """The issue's targets, each with the measured value and PASS / MISS / n/a."""
     out: list[dict[str, Any]] = []
 
@@ -618,6 +679,22 @@ def targets(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
           'latency p99: ours <= confluent-kafka (ratio ours/confluent <= 1)', higher=False)
     for sc in ('aio-produce-100B', 'aio-consume-100B-getmany', 'aio-consume-100B-iter'):
         ratio(sc, 'aiokafka', 'records_per_s', 10, f'{sc}: ours >= 10x aiokafka')
+    # Issue 12: TLS must not cost us more than it costs confluent-kafka, i.e. ours ÷ confluent-kafka over TLS
+    # is at least the same ratio over PLAINTEXT (per round: our TLS/PLAINTEXT throughput ÷ confluent-kafka's).
+    by = {(r['scenario'], r['round'], r['client']): r['metrics'] for r in runs or () if r['metrics']}
+    for tls_sc, plain_sc in TLS_PAIRS.items():
+        if not _row(rows, tls_sc, OURS):
+            continue
+        vals = []
+        for rnd in sorted({k[1] for k in by}):
+            m = [by.get((sc, rnd, c)) for sc in (tls_sc, plain_sc) for c in (OURS, 'confluent-kafka')]
+            if all(m):
+                vals.append((m[0]['records_per_s'] / m[1]['records_per_s'])
+                            / (m[2]['records_per_s'] / m[3]['records_per_s']))
+        val = statistics.median(vals) if vals else None
+        out.append({'target': f'{tls_sc}: TLS costs ours no more than confluent-kafka (ours ÷ confluent-kafka '
+                              f'over TLS ÷ the same over PLAINTEXT >= 1)', 'value': val,
+                    'verdict': 'n/a' if val is None else ('PASS' if val >= 1.0 else 'MISS')})
     for row in rows:
         if row['client'] == 'confluent-kafka' and 'peak_rss_mib' in row['ratios']:
             val = row['ratios']['peak_rss_mib']['median']
@@ -738,7 +815,26 @@ def write_markdown(path: Path, report: dict[str, Any]) -> None:
             f"| {row['scenario']} | {row['client']} | {_cell(mt.get('records_per_s'))} "
             f"| {_cell(mt.get('mb_per_s'), 1)} | {_cell(mt.get('cpu_us_per_record'), 2)} "
             f"| {_cell(mt.get('peak_rss_mib'), 0)} | {lat} | {ratio} | {status} |")
-    lines += ['', '## Targets (issue 6)', '', '| target | measured (median) | verdict |', '| --- | ---: | --- |']
+    if report.get('tls'):
+        lines += [
+            '', '## TLS (issue 12)', '',
+            ('Each TLS scenario against the PLAINTEXT scenario of the same shape, same broker, same rounds: '
+             "the clients connect to the broker's SSL listener (TLS 1.2+ negotiated by each client, broker "
+             'certificate verified against the test CA, no client certificate); topic admin and verification '
+             'stay on PLAINTEXT. Median (min–max) over rounds.'),
+            '',
+            ('| scenario | client | records/s PLAINTEXT | records/s TLS | TLS ÷ PLAINTEXT | CPU µs/rec PLAINTEXT '
+             '| CPU µs/rec TLS | CPU µs/rec added | ours ÷ client PLAINTEXT | ours ÷ client TLS |'),
+            '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        ]
+        for t in report['tls']:
+            lines.append(
+                f"| {t['scenario']} | {t['client']} | {_cell(t['plain'])} | {_cell(t['tls'])} "
+                f"| {_cell(t['retained'], 2)} | {_cell(t['cpu_plain'], 2)} | {_cell(t['cpu_tls'], 2)} "
+                f"| {_cell(t['cpu_added'], 2)} | {_cell(t['ratio_plain'], 2) if t['client'] != OURS else '1'} "
+                f"| {_cell(t['ratio_tls'], 2) if t['client'] != OURS else '1'} |")
+    lines += ['', '## Targets (issues 6 and 12)', '', '| target | measured (median) | verdict |',
+              '| --- | ---: | --- |']
     for t in report['targets']:
         lines.append(f"| {t['target']} | {_fmt(t['value'], 2)} | {t['verdict']} |")
     warn: dict[str, list[str]] = {}
@@ -870,7 +966,8 @@ def main(argv: list[str] | None = None) -> int:
             report = json.loads(path.read_text())
             names = {r['scenario'] for r in report['runs']}
             report['rows'] = summarize(report['runs'], [s for s in SCENARIOS if s.name in names])
-            report['targets'] = targets(report['rows'])
+            report['targets'] = targets(report['rows'], report['runs'])
+            report['tls'] = tls_overhead(report['runs'])
             path.write_text(json.dumps(report, indent=1))
             write_markdown(base.with_suffix('.md'), report)
             write_chart(base.with_suffix('.png'), report)
@@ -902,7 +999,8 @@ def main(argv: list[str] | None = None) -> int:
         unknown = set(names) - set(BROKERS)
         if unknown:
             ap.error(f'unknown brokers: {sorted(unknown)}')
-        brokers = [BROKERS[n]() for n in names]
+        tls = any(s.tls for s in scenarios)
+        brokers = [KafkaBroker(secure=tls) if n == 'kafka' else BROKERS[n]() for n in names]
     floor: dict[str, Any] | None = None
     failed = 0
     for broker in brokers:
@@ -920,6 +1018,12 @@ def run_on_broker(broker: Broker, scenarios: list[Scenario], clients: set[str], 
     ``out_base``.{json,md,png}; returns the number of failed runs."""
     timeout = 180.0 if quick else 900.0
     consume_n = CONSUME_RECORDS[quick]
+    skipped = [s.name for s in scenarios if s.tls and not broker.supports_tls]
+    if skipped:
+        log(f"{broker.name} has no SSL listener here: skipping {', '.join(skipped)}")
+        scenarios = [s for s in scenarios if s.name not in skipped]
+    if not scenarios:
+        return 0
     report: dict[str, Any] = {'quick': quick, 'rounds': rounds, 'started': dt.datetime.now().isoformat(' ', 'seconds'),
                               'machine': machine()}
     log(f'starting {broker.description}')
@@ -967,6 +1071,8 @@ def run_on_broker(broker: Broker, scenarios: list[Scenario], clients: set[str], 
                         run_broker = broker.fresh()
                         run_broker.start()
                     spec.update(kind=sc.kind, bootstrap=run_broker.bootstrap)
+                    if sc.tls:  # the client under test over TLS; topic admin and verification stay PLAINTEXT
+                        spec.update(bootstrap=run_broker.tls_bootstrap, ssl_cafile=run_broker.tls_cafile)
                     tag = f'{broker.name}-r{rnd}-{sc.name}-{client}'
                     own_topic = not sc.consumes_shared_topic
                     if own_topic:
@@ -1016,7 +1122,8 @@ def run_on_broker(broker: Broker, scenarios: list[Scenario], clients: set[str], 
 
     report['finished'] = dt.datetime.now().isoformat(' ', 'seconds')
     report['rows'] = summarize(runs, scenarios)
-    report['targets'] = targets(report['rows'])
+    report['targets'] = targets(report['rows'], runs)
+    report['tls'] = tls_overhead(runs)
     report['runs'] = runs
     RESULTS.mkdir(exist_ok=True)
     out_base.with_suffix('.json').write_text(json.dumps(report, indent=1))

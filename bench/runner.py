@@ -174,11 +174,29 @@ def _import_ours_aio() -> Any:
 
 
 # ---------------------------------------------------------------------------------------------
+# TLS: a spec with ``ssl_cafile`` (the TLS scenarios) connects to the broker's SSL listener,
+# verifying the broker's certificate (chain and host name) against that CA, no client certificate.
+
+
+def _kp_security(spec: dict[str, Any]) -> dict[str, Any]:
+    if not spec.get('ssl_cafile'):
+        return {}
+    return {'security_protocol': 'SSL', 'ssl_cafile': spec['ssl_cafile']}
+
+
+def _ck_security(spec: dict[str, Any]) -> dict[str, Any]:
+    if not spec.get('ssl_cafile'):
+        return {}
+    return {'security.protocol': 'SSL', 'ssl.ca.location': spec['ssl_cafile']}
+
+
+# ---------------------------------------------------------------------------------------------
 # kafka-python API clients (ours and kafka-python)
 
 
 def _kp_producer_config(spec: dict[str, Any], linger_ms: int = LINGER_MS) -> dict[str, Any]:
     return {
+        **_kp_security(spec),
         'bootstrap_servers': spec['bootstrap'],
         'acks': spec.get('acks', 1),
         'linger_ms': linger_ms,
@@ -229,6 +247,7 @@ def _kp_consumer(spec: dict[str, Any]) -> tuple[Any, list[Any]]:
         fetch_max_wait_ms=spec.get('fetch_max_wait_ms', FETCH_MAX_WAIT_MS),
         max_poll_records=MAX_POLL_RECORDS,
         consumer_timeout_ms=int(STALL_TIMEOUT_S * 1000),
+        **_kp_security(spec),
     )
     topic = spec['topic']
     parts = None
@@ -369,6 +388,7 @@ def kp_latency(spec: dict[str, Any]) -> dict[str, Any]:
 def _ck_producer_config(spec: dict[str, Any], linger_ms: int = LINGER_MS) -> dict[str, Any]:
     acks = spec.get('acks', 1)
     return {
+        **_ck_security(spec),
         'bootstrap.servers': spec['bootstrap'],
         'acks': 'all' if acks in ('all', -1) else str(acks),
         'linger.ms': linger_ms,
@@ -383,6 +403,7 @@ def _ck_producer_config(spec: dict[str, Any], linger_ms: int = LINGER_MS) -> dic
 
 def _ck_consumer_config(spec: dict[str, Any]) -> dict[str, Any]:
     return {
+        **_ck_security(spec),
         'bootstrap.servers': spec['bootstrap'],
         'group.id': f'bench-{uuid.uuid4().hex}',
         'enable.auto.commit': False,
