@@ -217,12 +217,24 @@ def test_broker_restart_with_records_in_flight(proxied: KafkaCluster) -> None:
                                 acked, RECORDS // 2)
 
 
-def _leader_of(cluster: KafkaCluster, topic: str, partition: int) -> int:
+def _leader_of(cluster: KafkaCluster, topic: str, partition: int, timeout: float = 60.0) -> int:
+    """The partition's leader, once every node's metadata knows the topic (brokers learn of a new
+    topic at slightly different times)."""
+    from kafka import errors as Errors
     from kafka.admin import KafkaAdminClient
 
+    deadline = time.monotonic() + timeout
     with KafkaAdminClient(bootstrap_servers=cluster.bootstrap_servers) as admin:
-        described = admin.describe_topics([topic])[0]
-        return next(p['leader_id'] for p in described['partitions'] if p['partition_index'] == partition)
+        while True:
+            try:
+                described = admin.describe_topics([topic])[0]
+                leader = next(p['leader_id'] for p in described['partitions'] if p['partition_index'] == partition)
+                if leader >= 0:
+                    return int(leader)
+            except Errors.UnknownTopicOrPartitionError:
+                pass
+            assert time.monotonic() < deadline, f'no leader for {topic}-{partition}'
+            time.sleep(0.2)
 
 
 def test_acks_all_survives_kill_9_of_the_leader_and_leader_moves(three_nodes: KafkaCluster) -> None:
