@@ -15,10 +15,11 @@ from kafka import _fork
 from kafka import errors as Errors
 from kafka._compat import UnsupportedConfigError, collect_hosts, ensure_valid_topic_name
 from kafka._security import aiokafka_security, set_token_loop
-from kafka.aio.structs import ConsumerRecord
+from kafka.aio.structs import ConsumerRecord, OffsetAndTimestamp
+from kafka.consumer.subscription_state import AsyncConsumerRebalanceListener as _AsyncListener
 from kafka.consumer.subscription_state import ConsumerRebalanceListener as _SyncListener
 from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
-from kafka.structs import OffsetAndMetadata, OffsetAndTimestamp, TopicPartition
+from kafka.structs import OffsetAndMetadata, TopicPartition
 
 try:
     from kafka import _native
@@ -545,7 +546,7 @@ class AIOKafkaConsumer:
             raise TypeError('You should provide either `topics` or `pattern`')
         if topics and pattern:
             raise TypeError("You can't provide both `topics` and `pattern`")
-        if listener is not None and not isinstance(listener, _SyncListener):
+        if listener is not None and not isinstance(listener, (_SyncListener, _AsyncListener)):
             raise TypeError('listener should be an instance of ConsumerRebalanceListener')
         if self._core.subscription() is None and self._core.assignment():
             raise Errors.IllegalStateError('Subscription to topics, partitions and pattern are mutually exclusive')
@@ -802,15 +803,18 @@ class AIOKafkaConsumer:
 
     async def offsets_for_times(self, timestamps: dict[TopicPartition, int]
                                 ) -> dict[TopicPartition, OffsetAndTimestamp | None]:
-        """The earliest offset whose timestamp is >= the given one, per partition (None if none)."""
+        """The earliest offset whose timestamp is >= the given one, per partition (None if none).
+
+        Values are aiokafka's 2-field ``kafka.aio.OffsetAndTimestamp(offset, timestamp)``.
+        """
         for tp, ts in timestamps.items():
             if ts < 0:
                 raise ValueError(f'The target time for partition {tp} is {ts}. The target time cannot be negative.')
         found = await self._list_offsets([(tp, int(ts)) for tp, ts in timestamps.items()])
         result: dict[TopicPartition, OffsetAndTimestamp | None] = {}
         for tp in timestamps:
-            offset, ts, epoch = found[tp]
-            result[tp] = None if offset < 0 else OffsetAndTimestamp(offset, ts, epoch if epoch >= 0 else None)
+            offset, ts, _epoch = found[tp]
+            result[tp] = None if offset < 0 else OffsetAndTimestamp(offset, ts)
         return result
 
     # -- metadata --------------------------------------------------------------------------

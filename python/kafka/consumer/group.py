@@ -177,6 +177,10 @@ class KafkaConsumer:
     yet: a different value raises UnsupportedConfigError).
     """
 
+    #: kafka-python 2's default session timeout for brokers before KIP-735, and 3's name for it.
+    DEFAULT_SESSION_TIMEOUT_MS_0_9 = 30000
+    DEFAULT_SESSION_TIMEOUT_MS_PRE_KIP_735 = 30000
+
     DEFAULT_CONFIG: ClassVar[dict[str, Any]] = {
         'bootstrap_servers': 'localhost',
         'client_id': None,
@@ -749,6 +753,41 @@ class KafkaConsumer:
         """The partition ids of ``topic``, or None if it is unknown."""
         parts = self._native.topics(False).get(topic)
         return None if parts is None else set(parts)
+
+    def bootstrap(self, timeout_ms: float | None = None, refresh: bool = False) -> None:
+        """Block until the consumer has bootstrapped cluster metadata (kafka-python 3).
+
+        Bootstrap otherwise happens when metadata is first needed.
+
+        Arguments:
+            timeout_ms (int, optional): maximum time to wait, in milliseconds;
+                None waits indefinitely. Default: None.
+            refresh (bool): bootstrap again even when it already succeeded.
+                Default: False.
+
+        Raises:
+            KafkaTimeoutError: bootstrap did not complete within ``timeout_ms``.
+        """
+        self._check_open()
+        if self._native.bootstrap_connected() and not refresh:
+            return
+        deadline = None if timeout_ms is None else time.monotonic() + timeout_ms / 1000.0
+        while True:
+            left_ms = 60_000.0 if deadline is None else max(0.0, (deadline - time.monotonic()) * 1000.0)
+            try:
+                self._native.bootstrap(left_ms)
+                return
+            except Errors.NoBrokersAvailable as exc:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise Errors.KafkaTimeoutError(f'Bootstrap did not complete within {timeout_ms} ms') from exc
+
+    def next_v1(self) -> Any:
+        """kafka-python 2's iterator step (same as ``next(consumer)``)."""
+        return next(self)
+
+    def next_v2(self) -> Any:
+        """kafka-python 2's iterator step (same as ``next(consumer)``)."""
+        return next(self)
 
     def bootstrap_connected(self) -> bool:
         """Whether a bootstrap connection has succeeded."""

@@ -1,0 +1,113 @@
+"""Small kafka-python 3 / aiokafka names added for drop-in fidelity (issue 14)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from kafka import (
+    AsyncConsumerRebalanceListener,
+    ConsumerRebalanceListener,
+    IsolationLevel,
+    KafkaConsumer,
+    KafkaProducer,
+    OffsetSpec,
+)
+from kafka import errors as Errors
+from kafka.coordinator.assignors.abstract import RebalanceProtocol
+from kafka.coordinator.assignors.range import RangePartitionAssignor
+
+
+def test_enums_have_kafka_python_values() -> None:
+    assert (IsolationLevel.READ_UNCOMMITTED, IsolationLevel.READ_COMMITTED) == (0, 1)
+    assert (OffsetSpec.LATEST, OffsetSpec.EARLIEST, OffsetSpec.MAX_TIMESTAMP) == (-1, -2, -3)
+    assert RangePartitionAssignor.supported_protocols() == [RebalanceProtocol.EAGER]
+
+
+def test_listeners_default_on_partitions_lost_to_revoked() -> None:
+    seen: list[Any] = []
+
+    class Sync(ConsumerRebalanceListener):
+        def on_partitions_revoked(self, revoked: Any) -> None:
+            seen.append(('revoked', revoked))
+
+        def on_partitions_assigned(self, assigned: Any) -> None:
+            pass
+
+    Sync().on_partitions_lost({1})
+    assert seen == [('revoked', {1})]
+    assert AsyncConsumerRebalanceListener.on_partitions_lost is not None
+
+
+def test_max_usable_produce_magic_and_check_error() -> None:
+    assert KafkaProducer.max_usable_produce_magic((4, 0)) == 2
+    assert KafkaProducer.max_usable_produce_magic((0, 10, 1)) == 1
+    assert KafkaProducer.max_usable_produce_magic((0, 9)) == 0
+    assert KafkaProducer.DEPRECATED_CONFIGS == ()
+    assert KafkaConsumer.DEFAULT_SESSION_TIMEOUT_MS_0_9 == 30000
+
+    class Response:
+        error = 3
+
+    with pytest.raises(Errors.UnknownTopicOrPartitionError):
+        Errors.check_error(Response())
+    Response.error = 0
+    Errors.check_error(Response())
+
+
+def test_aiokafka_names_from_kafka_aio() -> None:
+    import kafka.aio
+    import kafka.aio.errors
+    from kafka.aio import ConsumerStoppedError, IllegalOperation, OffsetAndTimestamp
+    from kafka.aio.abc import ConsumerRebalanceListener as AioListener
+    from kafka.aio.structs import BrokerMetadata, PartitionMetadata
+
+    assert ConsumerStoppedError is Errors.ConsumerStoppedError
+    assert IllegalOperation is Errors.IllegalOperation
+    for name in kafka.aio.errors.__all__:
+        assert getattr(kafka.aio, name) is getattr(Errors, name)
+    assert OffsetAndTimestamp(5, 1000) == (5, 1000)
+    assert AioListener is kafka.aio.ConsumerRebalanceListener
+    assert BrokerMetadata._fields == ('nodeId', 'host', 'port', 'rack')
+    assert PartitionMetadata._fields == ('topic', 'partition', 'leader', 'replicas', 'isr', 'error')
+
+
+def test_consumer_bootstrap(bootstrap_servers: str) -> None:
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers)
+    try:
+        consumer.bootstrap(timeout_ms=30000)
+        assert consumer.bootstrap_connected()
+        consumer.bootstrap(timeout_ms=30000, refresh=True)
+        assert consumer.next_v2 is not None
+    finally:
+        consumer.close()
+
+
+def test_consumer_bootstrap_times_out() -> None:
+    consumer = KafkaConsumer(bootstrap_servers='127.0.0.1:1', api_version=(2, 5))
+    try:
+        with pytest.raises(Errors.KafkaTimeoutError):
+            consumer.bootstrap(timeout_ms=500)
+    finally:
+        consumer.close()
+
+
+def test_codec_functions_round_trip_on_the_core_codecs() -> None:
+    import gzip
+
+    from kafka import codec
+
+    payload = b'kafka-python-rs ' * 1000
+    assert codec.has_gzip() and codec.has_snappy() and codec.has_lz4() and codec.has_zstd()
+    assert gzip.decompress(codec.gzip_encode(payload, compresslevel=9)) == payload
+    assert codec.gzip_decode(gzip.compress(payload)) == payload
+    for encode, decode in ((codec.snappy_encode, codec.snappy_decode), (codec.lz4_encode, codec.lz4_decode),
+                           (codec.zstd_encode, codec.zstd_decode)):
+        packed = encode(payload)
+        assert len(packed) < len(payload)
+        assert decode(packed) == payload
+    raw = codec.snappy_encode(payload, xerial_compatible=False)
+    assert raw != codec.snappy_encode(payload)
+    assert codec.snappy_decode(raw) == payload
+    with pytest.raises(ValueError):
+        codec.zstd_decode(b'not zstd')
