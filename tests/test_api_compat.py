@@ -111,3 +111,20 @@ def test_codec_functions_round_trip_on_the_core_codecs() -> None:
     assert codec.snappy_decode(raw) == payload
     with pytest.raises(ValueError):
         codec.zstd_decode(b'not zstd')
+
+
+def test_kafka_python_2_config_keys_are_accepted() -> None:
+    old = {'api_version_auto_timeout_ms': 1000, 'sock_chunk_bytes': 8192, 'sock_chunk_buffer_count': 10,
+           'bootstrap_topics_filter': {'a'}}
+    consumer = KafkaConsumer(bootstrap_servers='127.0.0.1:1', api_version=(2, 5), legacy_iterator=True, **old)
+    consumer.close()
+    producer = KafkaProducer(bootstrap_servers='127.0.0.1:1', api_version=(2, 5), **old)
+    producer.close(timeout=0)
+
+
+def test_consumer_timeouts_are_validated_as_kafka_python() -> None:
+    with pytest.raises(Errors.KafkaConfigurationError, match='fetch-max-wait-ms'):
+        KafkaConsumer(bootstrap_servers='127.0.0.1:1', api_version=(2, 5), fetch_max_wait_ms=40000,
+                      request_timeout_ms=40000)
+    with pytest.raises(Errors.KafkaConfigurationError, match='connections_max_idle_ms'):
+        KafkaConsumer(bootstrap_servers='127.0.0.1:1', api_version=(2, 5), request_timeout_ms=600000)

@@ -72,6 +72,7 @@ _IGNORED_CONFIGS = (
     'metrics_enabled', 'metrics_num_samples', 'metrics_sample_window_ms', 'metric_group_prefix', 'selector',
     'legacy_iterator', 'client_dns_lookup', 'bootstrap_timeout_ms', 'socket_connection_setup_timeout_ms',
     'socket_connection_setup_timeout_max_ms', 'enable_incremental_fetch_sessions', 'client_rack',
+    'bootstrap_topics_filter',
 )
 # Settings that would change behaviour and are not implemented: only their default is accepted.
 _UNSUPPORTED_CONFIGS = ('proxy_url', 'socks5_proxy', 'kafka_client', 'net')
@@ -234,6 +235,7 @@ class KafkaConsumer:
         'api_version': None,
         'api_version_auto_timeout_ms': 2000,
         'bootstrap_timeout_ms': 30000,
+        'bootstrap_topics_filter': set(),
         'connections_max_idle_ms': 9 * 60 * 1000,
         'metric_reporters': [],
         'metrics_enabled': True,
@@ -272,6 +274,17 @@ class KafkaConsumer:
         if self.config['isolation_level'] not in ('read_uncommitted', 'read_committed'):
             raise Errors.KafkaConfigurationError(
                 f"Unrecognized isolation_level: {self.config['isolation_level']!r}")
+        # kafka-python's check: a fetch must be able to wait its full time within a request,
+        # and a request must end before the connection is considered idle.
+        request_timeout_ms = self.config['request_timeout_ms']
+        if request_timeout_ms <= self.config['fetch_max_wait_ms']:
+            raise Errors.KafkaConfigurationError(
+                f"Request timeout ({request_timeout_ms}) must be larger than fetch-max-wait-ms "
+                f"({self.config['fetch_max_wait_ms']})")
+        if request_timeout_ms >= self.config['connections_max_idle_ms']:
+            raise Errors.KafkaConfigurationError(
+                f"Request timeout ({request_timeout_ms}) must be less than connections_max_idle_ms "
+                f"({self.config['connections_max_idle_ms']})")
         if self.config['group_id'] is None:
             self.config['enable_auto_commit'] = False
         assignors = []

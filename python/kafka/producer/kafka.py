@@ -59,7 +59,7 @@ _MAX_RETRIES = 2**31 - 1
 # UnsupportedConfigError instead of being silently ignored.
 _UNSUPPORTED_CONFIGS = (
     'proxy_url', 'socks5_proxy', 'kafka_client',
-    'net', 'sock_chunk_bytes', 'sock_chunk_buffer_count', 'socket_options', 'metric_reporters',
+    'net', 'socket_options', 'metric_reporters',
     'allow_auto_create_topics',
 )
 _SECRET_CONFIGS = frozenset(('ssl_password', 'sasl_plain_password'))
