@@ -128,3 +128,35 @@ def test_consumer_timeouts_are_validated_as_kafka_python() -> None:
                       request_timeout_ms=40000)
     with pytest.raises(Errors.KafkaConfigurationError, match='connections_max_idle_ms'):
         KafkaConsumer(bootstrap_servers='127.0.0.1:1', api_version=(2, 5), request_timeout_ms=600000)
+
+
+def test_kafka_future_is_awaitable() -> None:
+    import asyncio
+    import threading
+
+    from kafka.future import Future
+
+    async def main() -> None:
+        ok = Future()
+        threading.Timer(0.05, ok.success, args=(42,)).start()
+        assert await ok == 42
+        bad = Future()
+        asyncio.get_running_loop().call_later(0.05, bad.failure, Errors.KafkaTimeoutError)
+        with pytest.raises(Errors.KafkaTimeoutError):
+            await bad
+        assert await Future().success('done') == 'done'
+
+    asyncio.run(main())
+
+
+def test_send_future_is_a_kafka_future(bootstrap_servers: str, topic: Any) -> None:
+    from kafka.future import Future
+
+    t = topic()
+    producer = KafkaProducer(bootstrap_servers=bootstrap_servers)
+    try:
+        future = producer.send(t, b'v')
+        assert isinstance(future, Future)
+        assert future.get(timeout=30).offset == 0
+    finally:
+        producer.close()
