@@ -158,5 +158,18 @@ def test_send_future_is_a_kafka_future(bootstrap_servers: str, topic: Any) -> No
         future = producer.send(t, b'v')
         assert isinstance(future, Future)
         assert future.get(timeout=30).offset == 0
+        assert not future.retriable()
+        assert future.args[0] == 0
+        chained = Future()
+        future.chain(chained)
+        assert chained.succeeded() and chained.value.offset == 0
+        with pytest.raises(AssertionError):
+            future.success(None)
+
+        async def awaited() -> Any:
+            return await producer.send(t, b'w')
+
+        import asyncio
+        assert asyncio.run(awaited()).offset == 1
     finally:
         producer.close()

@@ -9,6 +9,7 @@ import inspect
 import logging
 import re
 import time
+import warnings
 from typing import TYPE_CHECKING, Any, Callable
 
 from kafka import _fork
@@ -828,6 +829,11 @@ class AIOKafkaConsumer:
         """The partition ids of ``topic`` from cached metadata, or None if it is not known (yet)."""
         parts = self._aio.cached_partitions(topic)
         return None if parts is None else set(parts)
+
+    def __del__(self, _warnings: Any = warnings) -> None:
+        if getattr(self, '_started', False) and not self._closed and not getattr(self, '_inherited', False):
+            # As aiokafka: a started consumer that was never stopped is a leaked resource.
+            _warnings.warn(f'Unclosed AIOKafkaConsumer {self!r}', ResourceWarning, source=self, stacklevel=1)
 
     def __repr__(self) -> str:
         return f'<AIOKafkaConsumer client_id={self.client_id} group_id={self._group_id}>'
