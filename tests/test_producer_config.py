@@ -57,7 +57,7 @@ def test_unsupported_codec(codec: object) -> None:
 
 
 @pytest.mark.parametrize(('key', 'value'), [
-    ('sock_chunk_bytes', 8192),
+    ('socket_options', [(1, 2, 1)]),
     ('proxy_url', 'socks5://proxy:1080'),
     ('allow_auto_create_topics', False),
 ])

@@ -20,26 +20,31 @@ logging.getLogger(__name__).addHandler(logging.NullHandler())
 from kafka import _fork, errors  # noqa: F401 - _fork installs the os.fork() hook
 from kafka.admin import KafkaAdminClient
 from kafka.consumer import KafkaConsumer
-from kafka.consumer.subscription_state import ConsumerRebalanceListener
+from kafka.consumer.subscription_state import AsyncConsumerRebalanceListener, ConsumerRebalanceListener
 from kafka.producer import KafkaProducer
 from kafka.serializer import DefaultSerializer, Deserializer, JsonSerializer, Serializer
 from kafka.structs import (
     ConsumerGroupMetadata,
+    IsolationLevel,
     OffsetAndMetadata,
+    OffsetSpec,
     TopicPartition,
     TopicPartitionReplica,
 )
 
 __all__ = [
+    'AsyncConsumerRebalanceListener',
     'ConsumerGroupMetadata',
     'ConsumerRebalanceListener',
     'DefaultSerializer',
     'Deserializer',
+    'IsolationLevel',
     'JsonSerializer',
     'KafkaAdminClient',
     'KafkaConsumer',
     'KafkaProducer',
     'OffsetAndMetadata',
+    'OffsetSpec',
     'Serializer',
     'TopicPartition',
     'TopicPartitionReplica',

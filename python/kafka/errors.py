@@ -1225,3 +1225,13 @@ InvalidFetchSessionEpoch = InvalidFetchSessionEpochError
 ListenerNotFound = ListenerNotFoundError
 MemberIdRequired = MemberIdRequiredError
 ProducerFenced = ProducerFencedError
+
+
+def check_error(response: Any) -> None:
+    """kafka-python 2's helper: raise ``response`` if it is an exception, or the exception class
+    of its ``error`` code (when non-zero)."""
+    if isinstance(response, Exception):
+        raise response
+    code = getattr(response, 'error', 0)
+    if code:
+        raise for_code(code)(response)

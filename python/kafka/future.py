@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import abc
+import asyncio
 import functools
 import logging
 import threading
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from collections.abc import Generator
 
 from kafka.errors import RetriableError
 
 log = logging.getLogger(__name__)
 
 
-class Future:
+class Future(metaclass=abc.ABCMeta):
     """Result of an operation that completes later, possibly on another thread.
 
     The future is resolved once, with :meth:`success` or :meth:`failure`.
@@ -21,6 +26,11 @@ class Future:
     callback added after the future is done runs immediately in the calling
     thread.  Exceptions raised by callbacks are logged and swallowed unless
     ``error_on_callbacks`` is true.
+
+    Awaitable (kafka-python 3): ``await future`` in a coroutine returns the
+    value or raises the exception, without blocking the event loop.
+    ``KafkaProducer.send()``'s future (implemented in Rust) is registered as
+    a virtual subclass, so ``isinstance(producer.send(...), Future)`` holds.
     """
 
     __slots__ = ('_callbacks', '_errbacks', '_lock', 'exception', 'is_done', 'value')
@@ -121,3 +131,22 @@ class Future:
         self.add_callback(future.success)
         self.add_errback(future.failure)
         return self
+
+    def __await__(self) -> Generator[Any, None, Any]:
+        return _await(self).__await__()
+
+
+async def _await(future: Any) -> Any:
+    """Wait for a kafka future (completed on any thread) on the running event loop."""
+    if not future.is_done:
+        loop = asyncio.get_running_loop()
+        waiter = loop.create_future()
+
+        def wake(_: Any) -> None:
+            loop.call_soon_threadsafe(lambda: waiter.done() or waiter.set_result(None))
+
+        future.add_both(wake)
+        await waiter
+    if future.exception is not None:
+        raise future.exception
+    return future.value

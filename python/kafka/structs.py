@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from collections import namedtuple
 
 TopicPartition = namedtuple('TopicPartition', ['topic', 'partition'])
@@ -117,8 +118,27 @@ Keyword Arguments:
     state (str): one of the :class:`MemberState` values
 """
 
+
+
+class IsolationLevel(enum.IntEnum):
+    """The consumer's ``isolation_level`` as kafka-python 3's enum (the wire values)."""
+
+    READ_UNCOMMITTED = 0
+    READ_COMMITTED = 1
+
+
+class OffsetSpec(enum.IntEnum):
+    """kafka-python 3's special ListOffsets timestamps (``KafkaAdminClient.list_partition_offsets``)."""
+
+    LATEST = -1
+    EARLIEST = -2
+    MAX_TIMESTAMP = -3
+    EARLIEST_LOCAL = -4
+    LATEST_TIERED = -5
+
+
 __all__ = [
-    'BrokerMetadata', 'ConsumerGroupMetadata', 'GroupInformation', 'MemberInformation', 'MemberState',
-    'OffsetAndMetadata', 'OffsetAndTimestamp', 'PartitionMetadata', 'RetryOptions', 'TopicPartition',
-    'TopicPartitionReplica',
+    'BrokerMetadata', 'ConsumerGroupMetadata', 'GroupInformation', 'IsolationLevel', 'MemberInformation',
+    'MemberState', 'OffsetAndMetadata', 'OffsetAndTimestamp', 'OffsetSpec', 'PartitionMetadata', 'RetryOptions',
+    'TopicPartition', 'TopicPartitionReplica',
 ]

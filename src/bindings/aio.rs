@@ -298,7 +298,8 @@ impl AioProducer {
         value_serializer: Option<Py<PyAny>>,
         custom_partitioner: bool,
     ) -> PyResult<()> {
-        let aio_loop = Py::new(py, AioLoop::new(py, event_loop, metadata_class)?)?;
+        let acks_zero = self.core().config().acks == 0;
+        let aio_loop = Py::new(py, AioLoop::new(py, event_loop, metadata_class, acks_zero)?)?;
         let cfg = SendConfig { key_serializer, value_serializer, custom_partitioner };
         if self.aio_loop.set(py, aio_loop).is_err() || self.send_config.set(py, cfg).is_err() {
             return Err(pyo3::exceptions::PyRuntimeError::new_err(

@@ -217,6 +217,16 @@ impl AioConsumer {
         self.core().group_work_pending()
     }
 
+    /// Awaitable: True once the group needs a rebalance step that may run in the background
+    /// (see `Consumer::background_group_work`), False after `timeout_s` or on close.
+    fn wait_group_work<'py>(&self, py: Python<'py>, timeout_s: f64) -> PyResult<Bound<'py, PyAny>> {
+        let consumer = self.consumer.clone_ref(py);
+        let deadline = Instant::now() + secs(timeout_s);
+        super::aio_runtime::future_into_py(py, async move {
+            Ok(consumer.get().core().wait_background_group_work(deadline).await)
+        })
+    }
+
     /// Wakes pending `wait_ready` awaitables (e.g. when the consumer is being stopped).
     fn wake(&self) {
         self.core().wake();
@@ -255,11 +265,13 @@ impl AioConsumer {
 
     /// Awaitable: one step of group membership, waiting up to `timeout_s` for a join:
     /// ("stable"|"pending"|"revoke"|"assigned", [(topic, partition)]).
-    fn group_step<'py>(&self, py: Python<'py>, timeout_s: f64) -> PyResult<Bound<'py, PyAny>> {
+    /// `touch=False` (the background membership task) does not count as a poll.
+    #[pyo3(signature = (timeout_s, touch=true))]
+    fn group_step<'py>(&self, py: Python<'py>, timeout_s: f64, touch: bool) -> PyResult<Bound<'py, PyAny>> {
         let consumer = self.consumer.clone_ref(py);
         let timeout = secs(timeout_s);
         super::aio_runtime::future_into_py(py, async move {
-            let step = consumer.get().core().group_step_async(timeout).await.map_err(err_to_py)?;
+            let step = consumer.get().core().group_step_async(timeout, touch).await.map_err(err_to_py)?;
             Ok(match step {
                 GroupStep::Stable => ("stable", Vec::new()),
                 GroupStep::Pending => ("pending", Vec::new()),

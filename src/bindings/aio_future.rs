@@ -66,6 +66,8 @@ pub struct AioLoop {
     event_loop: Py<PyAny>,
     copy_context: Py<PyAny>,
     metadata_class: Py<PyAny>,
+    /// acks=0: sends resolve to None (as aiokafka: nothing is acknowledged).
+    acks_zero: bool,
     /// Callbacks waiting for the `call_soon` scheduled when the queue became non-empty.
     queue: Mutex<Vec<Ready>>,
     scheduled: AtomicBool,
@@ -78,12 +80,18 @@ pub struct AioLoop {
 type BatchNames = (Arc<BatchResult>, Py<PyString>, Py<PyAny>);
 
 impl AioLoop {
-    pub fn new(py: Python<'_>, event_loop: Py<PyAny>, metadata_class: Py<PyAny>) -> PyResult<Self> {
+    pub fn new(
+        py: Python<'_>,
+        event_loop: Py<PyAny>,
+        metadata_class: Py<PyAny>,
+        acks_zero: bool,
+    ) -> PyResult<Self> {
         let copy_context = py.import("contextvars")?.getattr("copy_context")?.unbind();
         Ok(Self {
             event_loop,
             copy_context,
             metadata_class,
+            acks_zero,
             queue: Mutex::new(Vec::new()),
             scheduled: AtomicBool::new(false),
             last_batch: Mutex::new(None),
@@ -275,6 +283,7 @@ impl DeliveryFuture {
     fn materialize(slf: &Bound<'_, Self>) -> PyResult<()> {
         let (py, this) = (slf.py(), slf.get());
         let made = match this.batch.outcome() {
+            Some(BatchOutcome::Delivered { .. }) if this.aio_loop.get().acks_zero => Phase::Result(py.None()),
             Some(BatchOutcome::Delivered { base_offset, log_append_time, log_start_offset }) => {
                 let offset = if base_offset < 0 { -1 } else { base_offset + i64::from(this.index) };
                 let (ts, ts_type) =

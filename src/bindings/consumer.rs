@@ -458,6 +458,11 @@ impl PyConsumer {
         self.inner.highwater(&TopicPartition::new(topic, partition)).map_err(|e| poll_err(py, e))
     }
 
+    /// When the last fetch response updated the partition's high watermark (ms since the epoch).
+    fn last_fetch_ms(&self, py: Python<'_>, topic: String, partition: i32) -> PyResult<Option<i64>> {
+        self.inner.last_fetch_ms(&TopicPartition::new(topic, partition)).map_err(|e| poll_err(py, e))
+    }
+
     /// {(topic, partition): (offset, timestamp, leader_epoch)} for (topic, partition, timestamp).
     #[pyo3(signature = (queries, timeout_s=None))]
     fn list_offsets<'py>(

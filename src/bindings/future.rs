@@ -21,6 +21,8 @@ static RECORD_METADATA: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static TOPIC_PARTITION: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static PARTIAL: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static LOGGER: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static RETRIABLE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static AWAIT: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 /// Where finished futures with pending callbacks are sent (drained by the callback thread).
 pub type CallbackQueue = Arc<Mutex<Sender<Py<FutureRecordMetadata>>>>;
@@ -292,6 +294,55 @@ impl FutureRecordMetadata {
         Self::add(slf, f.clone_ref(slf.py()), false);
         Self::add(slf, f, true);
         Ok(slf.clone())
+    }
+
+    /// kafka-python's `Future.error_on_callbacks`: callback errors are logged, not raised.
+    #[classattr]
+    fn error_on_callbacks() -> bool {
+        false
+    }
+
+    /// True when the send failed with a retriable error (`kafka.errors.RetriableError`).
+    fn retriable(&self, py: Python<'_>) -> PyResult<bool> {
+        match self.resolve(py)? {
+            Some((false, exc)) => {
+                exc.bind(py).is_instance(&cached(py, &RETRIABLE, "kafka.errors", "RetriableError")?)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// Resolves `future` (a `kafka.future.Future`) the way this one resolves. Returns self.
+    fn chain<'py>(slf: &Bound<'py, Self>, future: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
+        Self::add(slf, future.getattr("success")?.unbind(), false);
+        Self::add(slf, future.getattr("failure")?.unbind(), true);
+        Ok(slf.clone())
+    }
+
+    /// kafka-python's `(batch_index, timestamp_ms, checksum, serialized_key_size,
+    /// serialized_value_size, serialized_header_size)`.
+    #[getter]
+    fn args(&self) -> (i32, i64, Option<i64>, i32, i32, i32) {
+        (self.index, self.timestamp, None, self.key_size, self.value_size, self.header_size)
+    }
+
+    /// The producer completes this future: calling it raises AssertionError (kafka-python raises
+    /// the same for a future that is already complete).
+    fn success(&self, value: Py<PyAny>) -> PyResult<()> {
+        drop(value);
+        Err(pyo3::exceptions::PyAssertionError::new_err("the producer completes this future"))
+    }
+
+    /// See [`Self::success`].
+    fn failure(&self, e: Py<PyAny>) -> PyResult<()> {
+        drop(e);
+        Err(pyo3::exceptions::PyAssertionError::new_err("the producer completes this future"))
+    }
+
+    /// `await future` in a coroutine: the `RecordMetadata`, without blocking the event loop.
+    fn __await__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        cached(py, &AWAIT, "kafka.future", "_await")?.call1((slf,))?.call_method0("__await__")
     }
 
     fn __repr__(&self) -> String {

@@ -6,6 +6,7 @@ mod aio;
 mod aio_consumer;
 mod aio_future;
 mod aio_runtime;
+mod codec;
 mod config;
 mod consumer;
 mod errors;
@@ -97,6 +98,9 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<consumer::PyConsumer>()?;
     m.add_class::<future::FutureRecordMetadata>()?;
     m.add_function(wrap_pyfunction!(murmur2, m)?)?;
+    m.add_function(wrap_pyfunction!(codec::codec_compress, m)?)?;
+    m.add_function(wrap_pyfunction!(codec::codec_decompress, m)?)?;
+    m.add_function(wrap_pyfunction!(codec::codec_snappy_raw, m)?)?;
     m.add_function(wrap_pyfunction!(_after_fork_in_child, m)?)?;
     m.add_function(wrap_pyfunction!(_fork_generation, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;

@@ -231,6 +231,10 @@ async fn fetch_from(sh: Arc<Shared>, node: i32, parts: Vec<(TopicPartition, i64,
                     match (p.error_code, parsed) {
                         (0, Some(Ok(recs))) => {
                             ps.highwater = Some(p.high_watermark);
+                            ps.fetched_at_ms = std::time::SystemTime::now()
+                                .duration_since(std::time::UNIX_EPOCH)
+                                .ok()
+                                .and_then(|d| i64::try_from(d.as_millis()).ok());
                             if p.last_stable_offset >= 0 {
                                 ps.last_stable = Some(p.last_stable_offset);
                             }

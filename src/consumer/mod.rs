@@ -272,10 +272,13 @@ impl Consumer {
     /// [`Self::group_step`] for async callers: never blocks a thread, and is cancel-safe (a
     /// dropped step loses nothing: the join keeps running into its slot, and a revocation is
     /// only marked handled once it has been returned).
-    pub async fn group_step_async(&self, timeout: Duration) -> Result<GroupStep> {
+    ///
+    /// `touch`: the step counts as a poll for `max_poll_interval_ms` (false for the asyncio
+    /// consumer's background membership task, which must not keep an idle member alive).
+    pub async fn group_step_async(&self, timeout: Duration, touch: bool) -> Result<GroupStep> {
         let deadline = Instant::now() + timeout;
         loop {
-            if let Some(c) = self.coordinator() {
+            if let Some(c) = self.coordinator().filter(|_| touch) {
                 c.touch_poll();
             }
             let (auto, topics) = self.auto_topics();
@@ -346,6 +349,43 @@ impl Consumer {
                 }
                 self.apply_local_assignment(&topics, &snap);
                 false
+            }
+        }
+    }
+
+    /// Whether a group member needs a rebalance step that a background task may run: the group
+    /// lost this member or is rebalancing, and the application polled within
+    /// `max_poll_interval_ms` (after a poll timeout the member stays out until the next poll).
+    /// Does not count as a poll.
+    pub fn background_group_work(&self) -> bool {
+        let Some(c) = self.coordinator() else {
+            return false;
+        };
+        if !self.is_auto_assigned() || c.poll_expired() {
+            return false;
+        }
+        c.rejoin_needed() || !c.is_stable() || self.progress.lock().join.is_some()
+    }
+
+    /// Waits until [`Self::background_group_work`] holds or the consumer is closed, at most until
+    /// `deadline`; returns whether there is work (false: timed out or closed).
+    pub async fn wait_background_group_work(&self, deadline: Instant) -> bool {
+        loop {
+            let notified = self.shared.ready_async.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if self.is_closed() {
+                return false;
+            }
+            if self.background_group_work() {
+                return true;
+            }
+            // Woken by rejoin requests and record arrivals; re-check at least every second (a
+            // join that completes, or a poll timer that runs out, notifies nobody).
+            let slice = (Instant::now() + Duration::from_secs(1)).min(deadline);
+            let _ = tokio::time::timeout_at(slice.into(), notified).await;
+            if Instant::now() >= deadline {
+                return self.background_group_work();
             }
         }
     }
@@ -556,6 +596,12 @@ impl Consumer {
         Ok(st.assignment.get(tp).ok_or_else(|| PollError::NotAssigned(tp.clone()))?.highwater)
     }
 
+    /// When the last fetch response updated `tp`'s high watermark (ms since the epoch).
+    pub fn last_fetch_ms(&self, tp: &TopicPartition) -> Result<Option<i64>, PollError> {
+        let st = self.shared.state.lock();
+        Ok(st.assignment.get(tp).ok_or_else(|| PollError::NotAssigned(tp.clone()))?.fetched_at_ms)
+    }
+
     /// ListOffsets for `(partition, timestamp)` pairs (-2 earliest, -1 latest).
     pub fn list_offsets(
         &self,
@@ -746,8 +792,7 @@ impl Consumer {
             return true;
         }
         let st = self.shared.state.lock();
-        // poll_now() reports errors of every partition, not only those of `only`.
-        st.has_ready_in(only) || st.assignment.values().any(|p| !p.paused && p.error.is_some())
+        st.has_ready_in(only)
     }
 
     /// Waits until [`Self::ready_now`] holds or the consumer is woken, at most until `deadline`.
@@ -777,7 +822,8 @@ impl Consumer {
             c.touch_poll();
         }
         let mut st = self.shared.state.lock();
-        if let Some((tp, e)) = st.take_error() {
+        // Only the errors of the partitions asked for (aiokafka's getmany(*partitions)).
+        if let Some((tp, e)) = st.take_error_in(only) {
             return Err(PollError::Partition(tp, e));
         }
         let drained = st.drain_only(max, update_positions, only);

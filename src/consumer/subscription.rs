@@ -88,6 +88,8 @@ pub struct PartitionState {
     pub reset: Option<OffsetReset>,
     pub paused: bool,
     pub highwater: Option<i64>,
+    /// Wall-clock time (ms since the epoch) of the last fetch response that updated `highwater`.
+    pub fetched_at_ms: Option<i64>,
     pub last_stable: Option<i64>,
     pub log_start: Option<i64>,
     pub buffer: VecDeque<FetchedBatch>,
@@ -279,8 +281,16 @@ impl SubscriptionState {
 
     /// Takes the first pending partition error, if any.
     pub fn take_error(&mut self) -> Option<(TopicPartition, PartitionError)> {
+        self.take_error_in(None)
+    }
+
+    /// [`Self::take_error`] restricted to the partitions in `only` (all when `None`).
+    pub fn take_error_in(
+        &mut self,
+        only: Option<&[TopicPartition]>,
+    ) -> Option<(TopicPartition, PartitionError)> {
         for (tp, st) in self.assignment.iter_mut() {
-            if st.paused {
+            if st.paused || only.is_some_and(|o| !o.contains(tp)) {
                 continue;
             }
             if let Some(e) = st.error.clone() {

@@ -183,6 +183,7 @@ class KafkaAdminClient:
         'api_version': None,
         'api_version_auto_timeout_ms': 2000,
         'bootstrap_timeout_ms': 30000,
+        'bootstrap_topics_filter': set(),
         'selector': None,
         'sasl_mechanism': None,
         'sasl_plain_username': None,

@@ -9,7 +9,9 @@ never blocked by network I/O, metadata waits or a full buffer.
 
 from __future__ import annotations
 
+from kafka.aio import errors  # noqa: F401 - kafka.aio.errors, as aiokafka.errors
 from kafka.aio.consumer import AIOKafkaConsumer, ConsumerRebalanceListener
+from kafka.aio.errors import *
 from kafka.aio.producer import AIOKafkaProducer, BatchBuilder
 from kafka.aio.structs import (
     ConsumerRecord,
@@ -18,8 +20,18 @@ from kafka.aio.structs import (
     RecordMetadata,
     TopicPartition,
 )
+from kafka.errors import ConsumerStoppedError, IllegalOperation
 
 __all__ = [
-    'AIOKafkaConsumer', 'AIOKafkaProducer', 'BatchBuilder', 'ConsumerRebalanceListener', 'ConsumerRecord',
-    'OffsetAndMetadata', 'OffsetAndTimestamp', 'RecordMetadata', 'TopicPartition',
+    'AIOKafkaConsumer',
+    'AIOKafkaProducer',
+    'BatchBuilder',
+    'ConsumerRebalanceListener',
+    'ConsumerRecord',
+    'ConsumerStoppedError',
+    'IllegalOperation',
+    'OffsetAndMetadata',
+    'OffsetAndTimestamp',
+    'RecordMetadata',
+    'TopicPartition',
 ]

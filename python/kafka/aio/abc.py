@@ -1,8 +1,10 @@
-"""aiokafka's ``aiokafka.abc`` names that concern security: the OAUTHBEARER token provider."""
+"""aiokafka's ``aiokafka.abc``: the rebalance listener and the OAUTHBEARER token provider."""
 
 from __future__ import annotations
 
 import abc
+
+from kafka.aio.consumer import ConsumerRebalanceListener
 
 
 class AbstractTokenProvider(abc.ABC):
@@ -16,3 +18,6 @@ class AbstractTokenProvider(abc.ABC):
     def extensions(self) -> dict[str, str]:
         """SASL extensions sent with the token (default: none)."""
         return {}
+
+
+__all__ = ['AbstractTokenProvider', 'ConsumerRebalanceListener']

@@ -4,20 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import inspect
 import logging
 import re
 import time
+import warnings
 from typing import TYPE_CHECKING, Any, Callable
 
 from kafka import _fork
 from kafka import errors as Errors
 from kafka._compat import UnsupportedConfigError, collect_hosts, ensure_valid_topic_name
 from kafka._security import aiokafka_security, set_token_loop
-from kafka.aio.structs import ConsumerRecord
+from kafka.aio.structs import ConsumerRecord, OffsetAndTimestamp
+from kafka.consumer.subscription_state import AsyncConsumerRebalanceListener as _AsyncListener
 from kafka.consumer.subscription_state import ConsumerRebalanceListener as _SyncListener
 from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
-from kafka.structs import OffsetAndMetadata, OffsetAndTimestamp, TopicPartition
+from kafka.structs import OffsetAndMetadata, TopicPartition
 
 try:
     from kafka import _native
@@ -194,13 +197,24 @@ class AIOKafkaConsumer:
         self._records: collections.deque[ConsumerRecord[Any, Any]] = collections.deque()
         self._positions: dict[tuple[str, int], int] = {}
         self._group_lock: asyncio.Lock | None = None
+        self._group_task: asyncio.Task[None] | None = None
+        self._retry_backoff_ms = int(retry_backoff_ms)
         if topics:
             self.subscribe(topics=topics)
 
     # -- lifecycle -------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Connect to the cluster and load its metadata; the group is joined on the first fetch."""
+        """Connect to the cluster, load its metadata and resolve the subscription.
+
+        As aiokafka: with a subscription and a group_id, returns once the
+        group's first assignment is complete (the rebalance listener's
+        ``on_partitions_assigned`` has run); without group_id, all partitions
+        of the subscribed topics are assigned here.  The membership is then
+        kept in the background (heartbeats on the Rust core, rebalances in a
+        task on this loop), so ``assignment()``, ``seek_to_beginning()`` and
+        ``position()`` work right after ``start()``.
+        """
         if self._closed:
             raise Errors.ConsumerStoppedError()
         if self._started:
@@ -224,13 +238,46 @@ class AIOKafkaConsumer:
         self._started = True
         if self._pattern is not None:
             await self._update_pattern(force=True)
+        if self._core.subscription() is not None:
+            await self._first_assignment()
+        self._group_task = loop.create_task(self._group_routine())
         log.debug('Kafka consumer %s started', self.client_id)
+
+    async def _first_assignment(self) -> None:
+        """Wait until the subscription is resolved into an assignment (aiokafka's start())."""
+        if self._group_id is None:
+            # Every partition of the subscribed topics, as soon as their metadata is known.
+            deadline = time.monotonic() + self._request_timeout_ms / 1000
+            while not await self._ensure_group(min(_WAIT_SLICE_S, max(0.0, deadline - time.monotonic()))):
+                if time.monotonic() >= deadline:
+                    log.warning('metadata of subscribed topics %s not available yet', self.subscription())
+                    return
+            return
+        while not await self._ensure_group(_WAIT_SLICE_S):
+            pass
+
+    async def _group_routine(self) -> None:
+        """Keeps the group membership between getmany() calls: runs rebalances (and the
+        listener) as soon as the group asks for one, and refreshes a pattern subscription."""
+        while not self._closed:
+            try:
+                await self._update_pattern()
+                if await self._aio.wait_group_work(_WAIT_SLICE_S) and not self._closed:
+                    await self._ensure_group(_WAIT_SLICE_S, touch=False)
+            except Errors.ConsumerStoppedError:
+                return
+            except Exception:
+                if self._closed:
+                    return
+                log.exception('Unexpected error in the group membership task of %s', self.client_id)
+                await asyncio.sleep(self._retry_backoff_ms / 1000)
 
     async def stop(self) -> None:
         """Commit consumed offsets (with enable_auto_commit), leave the group and disconnect.
 
-        Pending ``getone()`` / ``getmany()`` calls raise
-        :class:`~kafka.errors.ConsumerStoppedError`.  Calling it again is a no-op.
+        A pending ``getmany()`` returns ``{}`` and a pending ``getone()``
+        raises :class:`~kafka.errors.ConsumerStoppedError`, as in aiokafka.
+        Calling it again is a no-op.
         """
         if self._closed:
             return
@@ -238,6 +285,11 @@ class AIOKafkaConsumer:
         if getattr(self, '_inherited', False):
             return
         self._aio.wake()  # pending getone() calls see the consumer closed
+        task, self._group_task = self._group_task, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
         self._flush_positions()
         self._records.clear()
         await self._aio.close(True, self._request_timeout_ms / 1000)
@@ -339,12 +391,16 @@ class AIOKafkaConsumer:
             log.exception('User provided subscription listener %r for group %s failed on %s',
                           self._listener, self._group_id, method)
 
-    async def _ensure_group(self, timeout_s: float) -> bool:
-        """Run pending rebalance steps (and the listener); True once the assignment is current."""
-        if self._pattern is not None:
-            await self._update_pattern()
-        if not self._aio.group_work_pending():
-            return True
+    async def _ensure_group(self, timeout_s: float, touch: bool = True) -> bool:
+        """Run pending rebalance steps (and the listener); True once the assignment is current.
+
+        ``touch=False`` (the background task): the steps do not count as polls for
+        max_poll_interval_ms."""
+        if touch:
+            if self._pattern is not None:
+                await self._update_pattern()
+            if not self._aio.group_work_pending():
+                return True
         lock = self._group_lock
         if lock is None:
             raise Errors.IllegalStateError('AIOKafkaConsumer is not started: call `await start()` first')
@@ -355,7 +411,7 @@ class AIOKafkaConsumer:
                     raise Errors.ConsumerStoppedError()
                 self._flush_positions()  # the revocation's auto-commit sees what was handed out
                 left = min(max(0.0, deadline - time.monotonic()), _WAIT_SLICE_S)
-                kind, parts = await self._aio.group_step(left)
+                kind, parts = await self._aio.group_step(left, touch)
                 if kind == 'stable':
                     return True
                 if kind == 'pending':
@@ -394,11 +450,14 @@ class AIOKafkaConsumer:
         await asyncio.sleep(0)
         while True:
             if self._closed:
-                raise Errors.ConsumerStoppedError()
+                return self._stopped(grouped)
             self._flush_positions()
-            ready = await self._ensure_group(max(0.0, deadline - time.monotonic()))
+            try:
+                ready = await self._ensure_group(max(0.0, deadline - time.monotonic()))
+            except Errors.ConsumerStoppedError:
+                return self._stopped(grouped)
             if self._closed:
-                raise Errors.ConsumerStoppedError()
+                return self._stopped(grouped)
             if ready:
                 if grouped:
                     got = self._aio.poll_dict(max_records, True, only)
@@ -411,6 +470,13 @@ class AIOKafkaConsumer:
                 return {} if grouped else []
             if ready:
                 await self._aio.wait_ready(min(left, _WAIT_SLICE_S), only)
+
+    @staticmethod
+    def _stopped(grouped: bool) -> Any:
+        """What a fetch interrupted by stop() gives: getmany() returns {}, getone() raises."""
+        if grouped:
+            return {}
+        raise Errors.ConsumerStoppedError()
 
     # -- consuming -------------------------------------------------------------------------
 
@@ -481,7 +547,7 @@ class AIOKafkaConsumer:
             raise TypeError('You should provide either `topics` or `pattern`')
         if topics and pattern:
             raise TypeError("You can't provide both `topics` and `pattern`")
-        if listener is not None and not isinstance(listener, _SyncListener):
+        if listener is not None and not isinstance(listener, (_SyncListener, _AsyncListener)):
             raise TypeError('listener should be an instance of ConsumerRebalanceListener')
         if self._core.subscription() is None and self._core.assignment():
             raise Errors.IllegalStateError('Subscription to topics, partitions and pattern are mutually exclusive')
@@ -616,6 +682,19 @@ class AIOKafkaConsumer:
             if pos is not None:
                 return int(pos)
 
+    def last_poll_timestamp(self, partition: TopicPartition) -> int | None:
+        """When the last fetch response for ``partition`` arrived (ms since the epoch).
+
+        It is when ``highwater`` and ``last_stable_offset`` were last updated;
+        it does not mean new records were received.  None before the first fetch.
+
+        Raises:
+            IllegalStateError: the partition is not assigned.
+        """
+        if partition not in self.assignment():
+            raise Errors.IllegalStateError('Partition is not assigned')
+        return self._core.last_fetch_ms(partition.topic, partition.partition)
+
     def highwater(self, partition: TopicPartition) -> int | None:
         """The last known high watermark of ``partition`` (None before its first fetch)."""
         if partition not in self.assignment():
@@ -681,6 +760,8 @@ class AIOKafkaConsumer:
         if self._group_id is None:
             raise Errors.IllegalOperation('Requires group_id')
         self._check_running()
+        if offsets is not None and not offsets:
+            raise ValueError('Offsets to commit must not be empty')
         if self._core.subscription() is None and not self._core.assignment():
             raise Errors.IllegalStateError('Not subscribed to any topics')
         arg = None if offsets is None else self._offsets_arg(offsets)
@@ -723,15 +804,18 @@ class AIOKafkaConsumer:
 
     async def offsets_for_times(self, timestamps: dict[TopicPartition, int]
                                 ) -> dict[TopicPartition, OffsetAndTimestamp | None]:
-        """The earliest offset whose timestamp is >= the given one, per partition (None if none)."""
+        """The earliest offset whose timestamp is >= the given one, per partition (None if none).
+
+        Values are aiokafka's 2-field ``kafka.aio.OffsetAndTimestamp(offset, timestamp)``.
+        """
         for tp, ts in timestamps.items():
             if ts < 0:
                 raise ValueError(f'The target time for partition {tp} is {ts}. The target time cannot be negative.')
         found = await self._list_offsets([(tp, int(ts)) for tp, ts in timestamps.items()])
         result: dict[TopicPartition, OffsetAndTimestamp | None] = {}
         for tp in timestamps:
-            offset, ts, epoch = found[tp]
-            result[tp] = None if offset < 0 else OffsetAndTimestamp(offset, ts, epoch if epoch >= 0 else None)
+            offset, ts, _epoch = found[tp]
+            result[tp] = None if offset < 0 else OffsetAndTimestamp(offset, ts)
         return result
 
     # -- metadata --------------------------------------------------------------------------
@@ -745,6 +829,11 @@ class AIOKafkaConsumer:
         """The partition ids of ``topic`` from cached metadata, or None if it is not known (yet)."""
         parts = self._aio.cached_partitions(topic)
         return None if parts is None else set(parts)
+
+    def __del__(self, _warnings: Any = warnings) -> None:
+        if getattr(self, '_started', False) and not self._closed and not getattr(self, '_inherited', False):
+            # As aiokafka: a started consumer that was never stopped is a leaked resource.
+            _warnings.warn(f'Unclosed AIOKafkaConsumer {self!r}', ResourceWarning, source=self, stacklevel=1)
 
     def __repr__(self) -> str:
         return f'<AIOKafkaConsumer client_id={self.client_id} group_id={self._group_id}>'

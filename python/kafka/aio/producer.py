@@ -6,6 +6,7 @@ import asyncio
 import itertools
 import logging
 import time
+import warnings
 from typing import TYPE_CHECKING, Any, Callable
 
 from kafka import _fork
@@ -331,9 +332,11 @@ class AIOKafkaProducer:
                         tb: TracebackType | None) -> None:
         await self.stop()
 
-    def __del__(self) -> None:
+    def __del__(self, _warnings: Any = warnings) -> None:
         native = getattr(self, '_native', None)
         if native is not None and not self._closed:
+            # As aiokafka: a started producer that was never stopped is a leaked resource.
+            _warnings.warn(f'Unclosed AIOKafkaProducer {self!r}', ResourceWarning, source=self, stacklevel=1)
             native.close()
 
     # -- sending ---------------------------------------------------------------------------

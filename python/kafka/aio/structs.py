@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, NamedTuple, TypeVar
 
-from kafka.structs import OffsetAndMetadata, OffsetAndTimestamp, TopicPartition
+from kafka.structs import BrokerMetadata, OffsetAndMetadata, TopicPartition
 
 KT = TypeVar('KT')
 VT = TypeVar('VT')
@@ -43,6 +43,26 @@ class ConsumerRecord(Generic[KT, VT]):
     headers: Sequence[tuple[str, bytes]]
 
 
+class OffsetAndTimestamp(NamedTuple):
+    """aiokafka's ``offsets_for_times()`` result: 2 fields (kafka-python's ``kafka.structs``
+    one has a third, ``leader_epoch``)."""
+
+    offset: int
+    timestamp: int
+
+
+class PartitionMetadata(NamedTuple):
+    """aiokafka's partition metadata (6 fields; kafka-python's has leader_epoch and
+    offline_replicas too)."""
+
+    topic: str
+    partition: int
+    leader: int
+    replicas: list[int]
+    isr: list[int]
+    error: Any
+
+
 class BatchRecordMetadata(NamedTuple):
     """What :meth:`BatchBuilder.append` returns: the record's place in the batch."""
 
@@ -53,6 +73,6 @@ class BatchRecordMetadata(NamedTuple):
 
 
 __all__ = [
-    'BatchRecordMetadata', 'ConsumerRecord', 'OffsetAndMetadata', 'OffsetAndTimestamp', 'RecordMetadata',
-    'TopicPartition',
+    'BatchRecordMetadata', 'BrokerMetadata', 'ConsumerRecord', 'OffsetAndMetadata', 'OffsetAndTimestamp',
+    'PartitionMetadata', 'RecordMetadata', 'TopicPartition',
 ]

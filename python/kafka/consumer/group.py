@@ -72,6 +72,7 @@ _IGNORED_CONFIGS = (
     'metrics_enabled', 'metrics_num_samples', 'metrics_sample_window_ms', 'metric_group_prefix', 'selector',
     'legacy_iterator', 'client_dns_lookup', 'bootstrap_timeout_ms', 'socket_connection_setup_timeout_ms',
     'socket_connection_setup_timeout_max_ms', 'enable_incremental_fetch_sessions', 'client_rack',
+    'bootstrap_topics_filter',
 )
 # Settings that would change behaviour and are not implemented: only their default is accepted.
 _UNSUPPORTED_CONFIGS = ('proxy_url', 'socks5_proxy', 'kafka_client', 'net')
@@ -177,6 +178,10 @@ class KafkaConsumer:
     yet: a different value raises UnsupportedConfigError).
     """
 
+    #: kafka-python 2's default session timeout for brokers before KIP-735, and 3's name for it.
+    DEFAULT_SESSION_TIMEOUT_MS_0_9 = 30000
+    DEFAULT_SESSION_TIMEOUT_MS_PRE_KIP_735 = 30000
+
     DEFAULT_CONFIG: ClassVar[dict[str, Any]] = {
         'bootstrap_servers': 'localhost',
         'client_id': None,
@@ -230,6 +235,7 @@ class KafkaConsumer:
         'api_version': None,
         'api_version_auto_timeout_ms': 2000,
         'bootstrap_timeout_ms': 30000,
+        'bootstrap_topics_filter': set(),
         'connections_max_idle_ms': 9 * 60 * 1000,
         'metric_reporters': [],
         'metrics_enabled': True,
@@ -268,6 +274,17 @@ class KafkaConsumer:
         if self.config['isolation_level'] not in ('read_uncommitted', 'read_committed'):
             raise Errors.KafkaConfigurationError(
                 f"Unrecognized isolation_level: {self.config['isolation_level']!r}")
+        # kafka-python's check: a fetch must be able to wait its full time within a request,
+        # and a request must end before the connection is considered idle.
+        request_timeout_ms = self.config['request_timeout_ms']
+        if request_timeout_ms <= self.config['fetch_max_wait_ms']:
+            raise Errors.KafkaConfigurationError(
+                f"Request timeout ({request_timeout_ms}) must be larger than fetch-max-wait-ms "
+                f"({self.config['fetch_max_wait_ms']})")
+        if request_timeout_ms >= self.config['connections_max_idle_ms']:
+            raise Errors.KafkaConfigurationError(
+                f"Request timeout ({request_timeout_ms}) must be less than connections_max_idle_ms "
+                f"({self.config['connections_max_idle_ms']})")
         if self.config['group_id'] is None:
             self.config['enable_auto_commit'] = False
         assignors = []
@@ -749,6 +766,41 @@ class KafkaConsumer:
         """The partition ids of ``topic``, or None if it is unknown."""
         parts = self._native.topics(False).get(topic)
         return None if parts is None else set(parts)
+
+    def bootstrap(self, timeout_ms: float | None = None, refresh: bool = False) -> None:
+        """Block until the consumer has bootstrapped cluster metadata (kafka-python 3).
+
+        Bootstrap otherwise happens when metadata is first needed.
+
+        Arguments:
+            timeout_ms (int, optional): maximum time to wait, in milliseconds;
+                None waits indefinitely. Default: None.
+            refresh (bool): bootstrap again even when it already succeeded.
+                Default: False.
+
+        Raises:
+            KafkaTimeoutError: bootstrap did not complete within ``timeout_ms``.
+        """
+        self._check_open()
+        if self._native.bootstrap_connected() and not refresh:
+            return
+        deadline = None if timeout_ms is None else time.monotonic() + timeout_ms / 1000.0
+        while True:
+            left_ms = 60_000.0 if deadline is None else max(0.0, (deadline - time.monotonic()) * 1000.0)
+            try:
+                self._native.bootstrap(left_ms)
+                return
+            except Errors.NoBrokersAvailable as exc:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise Errors.KafkaTimeoutError(f'Bootstrap did not complete within {timeout_ms} ms') from exc
+
+    def next_v1(self) -> Any:
+        """kafka-python 2's iterator step (same as ``next(consumer)``)."""
+        return next(self)
+
+    def next_v2(self) -> Any:
+        """kafka-python 2's iterator step (same as ``next(consumer)``)."""
+        return next(self)
 
     def bootstrap_connected(self) -> bool:
         """Whether a bootstrap connection has succeeded."""

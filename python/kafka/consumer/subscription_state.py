@@ -23,5 +23,32 @@ class ConsumerRebalanceListener(abc.ABC):
     def on_partitions_assigned(self, assigned: Any) -> None:
         """Called with the set of TopicPartitions assigned to this consumer."""
 
+    def on_partitions_lost(self, lost: Any) -> Any:
+        """KIP-429: the partitions were lost (the member was evicted) and cannot be committed.
 
-__all__ = ['ConsumerRebalanceListener']
+        Defaults to :meth:`on_partitions_revoked`, as kafka-python 3.
+        """
+        return self.on_partitions_revoked(lost)
+
+
+class AsyncConsumerRebalanceListener(abc.ABC):
+    """kafka-python 3's listener whose callbacks are coroutines (``async def``).
+
+    Accepted by :class:`kafka.aio.AIOKafkaConsumer`, which awaits the
+    callbacks on its event loop.
+    """
+
+    @abc.abstractmethod
+    async def on_partitions_revoked(self, revoked: Any) -> None:
+        """Awaited with the set of TopicPartitions this consumer gives up."""
+
+    @abc.abstractmethod
+    async def on_partitions_assigned(self, assigned: Any) -> None:
+        """Awaited with the set of TopicPartitions assigned to this consumer."""
+
+    async def on_partitions_lost(self, lost: Any) -> None:
+        """KIP-429: the partitions were lost; defaults to :meth:`on_partitions_revoked`."""
+        await self.on_partitions_revoked(lost)
+
+
+__all__ = ['AsyncConsumerRebalanceListener', 'ConsumerRebalanceListener']

@@ -112,5 +112,8 @@ try:
     from kafka._native import FutureRecordMetadata
 except ImportError:
     FutureRecordMetadata = _PyFutureRecordMetadata  # type: ignore[assignment,misc]
+else:
+    # send()'s future is a kafka.future.Future for isinstance(), as kafka-python's.
+    Future.register(FutureRecordMetadata)
 
 __all__ = ['FutureRecordMetadata', 'RecordMetadata']

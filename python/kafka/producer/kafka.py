@@ -59,7 +59,7 @@ _MAX_RETRIES = 2**31 - 1
 # UnsupportedConfigError instead of being silently ignored.
 _UNSUPPORTED_CONFIGS = (
     'proxy_url', 'socks5_proxy', 'kafka_client',
-    'net', 'sock_chunk_bytes', 'sock_chunk_buffer_count', 'socket_options', 'metric_reporters',
+    'net', 'socket_options', 'metric_reporters',
     'allow_auto_create_topics',
 )
 _SECRET_CONFIGS = frozenset(('ssl_password', 'sasl_plain_password'))
@@ -241,6 +241,9 @@ class KafkaProducer:
     Unknown keywords raise ``KafkaConfigurationError('Unrecognized configs:
     ...')``, which is also a ValueError and an AssertionError.
     """
+
+    #: kafka-python 3: configuration keys that are deprecated (none).
+    DEPRECATED_CONFIGS: ClassVar[tuple[str, ...]] = ()
 
     DEFAULT_CONFIG: ClassVar[dict[str, Any]] = {
         'bootstrap_servers': 'localhost',
@@ -637,6 +640,18 @@ class KafkaProducer:
             KafkaTimeoutError: the metadata was not available in time.
         """
         return set(self._known_partitions(topic, refresh=True))
+
+    @classmethod
+    def max_usable_produce_magic(cls, api_version: tuple[int, ...]) -> int:
+        """The record format (magic) a broker of ``api_version`` accepts: 2 from 0.11, 1 from 0.10.
+
+        kafka-python-rs always writes format 2 (RecordBatch v2).
+        """
+        if api_version >= (0, 11):
+            return 2
+        if api_version >= (0, 10, 0):
+            return 1
+        return 0
 
     def bootstrap_connected(self) -> bool:
         """Return True if a connection to a bootstrap server is established."""

@@ -129,6 +129,11 @@ impl Coordinator {
         *self.last_poll.lock() = Instant::now();
     }
 
+    /// Whether the application has not polled within `max_poll_interval_ms`.
+    pub fn poll_expired(&self) -> bool {
+        self.last_poll.lock().elapsed() > self.config.max_poll_interval
+    }
+
     pub fn rejoin_needed(&self) -> bool {
         self.rejoin_needed.load(Ordering::Acquire)
     }

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import abc
+import enum
 from typing import Any, ClassVar
+
+
+class RebalanceProtocol(enum.IntEnum):
+    """KIP-429 rebalance protocols (kafka-python 3); the Rust core runs EAGER rebalances."""
+
+    EAGER = 0
+    COOPERATIVE = 1
 
 
 class AbstractPartitionAssignor(abc.ABC):
@@ -28,8 +36,13 @@ class AbstractPartitionAssignor(abc.ABC):
         raise NotImplementedError('kafka-python-rs builds the subscription metadata in its Rust core')
 
     @classmethod
-    def on_assignment(cls, assignment: Any) -> None:
+    def on_assignment(cls, assignment: Any, generation: int | None = None) -> None:
         """Nothing to do: the Rust core keeps the state the assignor needs."""
+
+    @classmethod
+    def supported_protocols(cls) -> list[RebalanceProtocol]:
+        """The rebalance protocols this assignor supports: eager only (as kafka-python's)."""
+        return [RebalanceProtocol.EAGER]
 
     @classmethod
     def on_generation_assignment(cls, generation: int) -> None:
