@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 import uuid
 from typing import TYPE_CHECKING, Callable
 
@@ -61,6 +63,11 @@ async def test_send_offsets_and_fencing(broker: Broker, topic: Callable[..., str
 
     consumer = KafkaConsumer(bootstrap_servers=broker.bootstrap, group_id=group, enable_auto_commit=False)
     try:
+        # The coordinator writes the offsets' commit marker after EndTxn returns: until then
+        # OffsetFetch (without require_stable) shows nothing. Wait for it, boundedly.
+        deadline = time.monotonic() + 30
+        while consumer.committed(TopicPartition(name, 0)) is None and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
         assert consumer.committed(TopicPartition(name, 0)) == 7
     finally:
         consumer.close()
