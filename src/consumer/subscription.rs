@@ -99,6 +99,8 @@ pub struct PartitionState {
     /// A fetch or offset lookup for this partition is in flight.
     pub inflight: bool,
     pub error: Option<PartitionError>,
+    /// KIP-392: the replica to fetch from instead of the leader, and until when.
+    pub preferred_replica: Option<(i32, std::time::Instant)>,
 }
 
 impl PartitionState {
