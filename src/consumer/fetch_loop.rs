@@ -8,6 +8,7 @@ use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 
 use super::fetch_session::{FetchSession, SessionPartition};
+use super::subscription::PartitionState;
 use super::{fetcher, offsets};
 use super::{PartitionError, Shared, TopicPartition};
 use crate::network::runtime::runtime;
@@ -89,6 +90,7 @@ fn schedule(sh: &Arc<Shared>) {
                 if !busy.contains(&node) {
                     let session = SessionPartition {
                         fetch_offset: p.next_fetch,
+                        last_fetched_epoch: p.fetch_epoch,
                         max_bytes: sh.config.max_partition_fetch_bytes,
                         leader_epoch: info.leader_epoch,
                     };
@@ -116,6 +118,57 @@ fn schedule(sh: &Arc<Shared>) {
         }
         sh.busy_nodes.lock().insert(node);
         runtime().spawn(fetch_from(sh.clone(), node, parts));
+    }
+}
+
+/// The leader reports that our log diverged from its own after `end_offset` (the end of
+/// `epoch`, the last epoch we share). As Java's consumer: if records past that point were
+/// fetched, they are gone from the log; continue at `end_offset` when auto_offset_reset is set,
+/// else report the truncation (OffsetOutOfRangeError, as kafka-python has no LogTruncation).
+fn truncated(
+    ps: &mut PartitionState,
+    tp: &TopicPartition,
+    epoch: i32,
+    end_offset: i64,
+    fetched: i64,
+    reset: bool,
+) {
+    if end_offset >= fetched {
+        // Nothing we fetched is lost; the epoch we sent is just older: refetch from there.
+        ps.fetch_epoch = epoch;
+        return;
+    }
+    if ps.position.is_some_and(|pos| end_offset >= pos) {
+        // Only records still buffered are gone: drop them and fetch again from the divergence.
+        log::warn!(
+            "log truncation detected for {}-{} at {end_offset}; dropping buffered records",
+            tp.topic,
+            tp.partition
+        );
+        for b in ps.buffer.iter_mut() {
+            b.records.retain(|r| r.offset < end_offset);
+            b.next_offset = b.next_offset.min(end_offset);
+        }
+        ps.buffer.retain(|b| !b.records.is_empty());
+        ps.buffered_bytes = ps.buffer.iter().map(|b| b.bytes).sum();
+        ps.next_fetch = end_offset;
+        ps.fetch_epoch = epoch;
+        return;
+    }
+    if reset {
+        log::warn!(
+            "log truncation detected for {}-{}: fetch position {fetched} is past the end {end_offset}              of leader epoch {epoch}; continuing at {end_offset}",
+            tp.topic,
+            tp.partition
+        );
+        ps.seek_with_epoch(end_offset, epoch);
+    } else {
+        log::warn!(
+            "log truncation detected for {}-{} at {end_offset} (fetched up to {fetched})",
+            tp.topic,
+            tp.partition
+        );
+        ps.error = Some(PartitionError::OutOfRange(fetched));
     }
 }
 
@@ -154,7 +207,7 @@ async fn lookup_committed(sh: Arc<Shared>, parts: Vec<(TopicPartition, u64)>) {
         Ok(found) => {
             let mut st = sh.state.lock();
             for (tp, epoch) in &parts {
-                let offset = found.get(tp).cloned().flatten().map(|c| c.offset);
+                let offset = found.get(tp).cloned().flatten().map(|c| (c.offset, c.leader_epoch));
                 st.apply_committed(tp, *epoch, offset);
             }
             sh.notify_ready();
@@ -306,6 +359,21 @@ async fn fetch_from(sh: Arc<Shared>, node: i32, parts: Vec<Wanted>) {
                     ps.inflight = false;
                     let from_follower = ps.preferred_replica.is_some_and(|(n, _)| n == node);
                     match (p.error_code, parsed) {
+                        // KIP-320: the log diverged from what we fetched (an unclean leader
+                        // change truncated it): go back to where it diverged, or report it.
+                        (0, _) if p.diverging_epoch.is_some_and(|d| d.epoch >= 0 && d.end_offset >= 0) => {
+                            if let Some(d) = p.diverging_epoch {
+                                truncated(
+                                    ps,
+                                    &tp,
+                                    d.epoch,
+                                    d.end_offset,
+                                    *fetch_offset,
+                                    default_reset.is_some(),
+                                );
+                                got_data = true;
+                            }
+                        }
                         (0, Some(Ok(recs))) => {
                             if p.preferred_read_replica >= 0 && p.preferred_read_replica != node {
                                 let until = Instant::now() + preferred_replica_ttl(&sh);
@@ -323,6 +391,9 @@ async fn fetch_from(sh: Arc<Shared>, node: i32, parts: Vec<Wanted>) {
                                 ps.log_start = Some(p.log_start_offset);
                             }
                             ps.next_fetch = recs.next_fetch;
+                            if let Some(last) = recs.batches.last() {
+                                ps.fetch_epoch = last.leader_epoch;
+                            }
                             for b in recs.batches {
                                 ps.buffered_bytes += b.bytes;
                                 ps.buffer.push_back(b);
@@ -391,4 +462,67 @@ pub(super) async fn close_sessions(sh: Arc<Shared>, wait: Duration) {
         });
     }
     let _ = tokio::time::timeout(wait, async { while closes.join_next().await.is_some() {} }).await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::consumer::subscription::FetchedBatch;
+    use crate::records::Record;
+    use std::collections::VecDeque;
+
+    fn record(offset: i64) -> Record {
+        Record { offset, timestamp: 0, key: None, value: None, headers: Vec::new(), size_in_bytes: 10 }
+    }
+
+    /// Position 10, records 10..20 buffered (epoch 5), next fetch at 20.
+    fn partition() -> PartitionState {
+        let mut ps = PartitionState::default();
+        ps.seek_with_epoch(10, 4);
+        ps.buffer.push_back(FetchedBatch {
+            leader_epoch: 5,
+            timestamp_type: 0,
+            records: (10..20).map(record).collect::<VecDeque<_>>(),
+            next_offset: 20,
+            bytes: 100,
+        });
+        ps.buffered_bytes = 100;
+        ps.next_fetch = 20;
+        ps.fetch_epoch = 5;
+        ps
+    }
+
+    #[test]
+    fn divergence_inside_the_buffer_drops_only_the_lost_records() {
+        let mut ps = partition();
+        let tp = TopicPartition::new(String::from("t"), 0);
+        truncated(&mut ps, &tp, 4, 15, 20, true);
+        assert_eq!(ps.position, Some(10));
+        assert_eq!(ps.next_fetch, 15);
+        assert_eq!(ps.fetch_epoch, 4);
+        let offsets: Vec<i64> = ps.buffer.iter().flat_map(|b| b.records.iter().map(|r| r.offset)).collect();
+        assert_eq!(offsets, (10..15).collect::<Vec<_>>());
+        assert_eq!(ps.buffer[0].next_offset, 15);
+    }
+
+    #[test]
+    fn divergence_before_the_position_seeks_or_reports() {
+        let tp = TopicPartition::new(String::from("t"), 0);
+        let mut ps = partition();
+        truncated(&mut ps, &tp, 3, 7, 20, true);
+        assert_eq!((ps.position, ps.next_fetch, ps.fetch_epoch), (Some(7), 7, 3));
+        assert!(ps.buffer.is_empty() && ps.error.is_none());
+
+        let mut ps = partition();
+        truncated(&mut ps, &tp, 3, 7, 20, false);
+        assert!(matches!(ps.error, Some(PartitionError::OutOfRange(20))));
+    }
+
+    #[test]
+    fn divergence_past_what_was_fetched_only_updates_the_epoch() {
+        let tp = TopicPartition::new(String::from("t"), 0);
+        let mut ps = partition();
+        truncated(&mut ps, &tp, 6, 25, 20, true);
+        assert_eq!((ps.next_fetch, ps.fetch_epoch, ps.buffer.len()), (20, 6, 1));
+    }
 }

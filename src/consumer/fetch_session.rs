@@ -18,6 +18,8 @@ use crate::protocol::messages::{FetchPartition, FetchTopic, ForgottenTopic};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct SessionPartition {
     pub fetch_offset: i64,
+    /// KIP-320: the leader epoch of the record before `fetch_offset` (-1 unknown).
+    pub last_fetched_epoch: i32,
     pub max_bytes: i32,
     /// The leader epoch from metadata (-1: unknown), checked by the broker (KIP-320).
     pub leader_epoch: i32,
@@ -94,6 +96,7 @@ impl FetchSession {
                 partition: tp.partition,
                 current_leader_epoch: sp.leader_epoch,
                 fetch_offset: sp.fetch_offset,
+                last_fetched_epoch: sp.last_fetched_epoch,
                 partition_max_bytes: sp.max_bytes,
                 ..Default::default()
             };
@@ -178,7 +181,7 @@ mod tests {
     }
 
     fn sp(offset: i64) -> SessionPartition {
-        SessionPartition { fetch_offset: offset, max_bytes: 100, leader_epoch: 3 }
+        SessionPartition { fetch_offset: offset, last_fetched_epoch: 2, max_bytes: 100, leader_epoch: 3 }
     }
 
     fn sent_partitions(r: &SessionRequest) -> Vec<(String, i32, i64)> {
