@@ -679,6 +679,78 @@ def test_java_transactions_aio_read_committed(java_transactions: JavaTransaction
 
 
 
+def test_java_read_committed_matches_ours_on_our_transactions(kafka_broker: Broker, java: JavaTools) -> None:
+    """Our sync and asyncio transactional producers write 3 partitions in 24 transactions, every
+    third one aborted, with plain (non-transactional) records in between; Java's console consumer
+    with isolation.level=read_committed and our read_committed consumer see the same records, record
+    for record (partition, offset, key, value), and neither sees an aborted one."""
+    from kafka.aio import AIOKafkaProducer
+
+    bootstrap = kafka_broker.bootstrap
+    topic = create_topic(bootstrap, f'interop-rc-{uuid.uuid4().hex[:8]}', 3)
+    committed: set[bytes] = set()
+    aborted: set[bytes] = set()
+    producer = KafkaProducer(bootstrap_servers=bootstrap, transactional_id=f'rc-{uuid.uuid4().hex[:8]}')
+    plain = KafkaProducer(bootstrap_servers=bootstrap)
+    try:
+        producer.init_transactions()
+        for t in range(12):
+            producer.begin_transaction()
+            values = [f'sync-{t}-{i}'.encode() for i in range(10)]
+            for i, v in enumerate(values):
+                producer.send(topic, v, key=b'k%d' % i, partition=i % 3)
+            if t % 3 == 2:
+                producer.abort_transaction()
+                aborted.update(values)
+            else:
+                producer.commit_transaction()
+                committed.update(values)
+            v = f'plain-{t}'.encode()
+            plain.send(topic, v, partition=t % 3).get(timeout=30)
+            committed.add(v)
+    finally:
+        producer.close()
+        plain.close()
+
+    async def aio() -> None:
+        async with AIOKafkaProducer(bootstrap_servers=bootstrap,
+                                    transactional_id=f'rc-aio-{uuid.uuid4().hex[:8]}') as p:
+            for t in range(12):
+                values = [f'aio-{t}-{i}'.encode() for i in range(10)]
+                if t % 3 == 2:
+                    await p.begin_transaction()
+                    for i, v in enumerate(values):
+                        await p.send(topic, v, key=b'k%d' % i, partition=i % 3)
+                    await p.abort_transaction()
+                    aborted.update(values)
+                else:
+                    async with p.transaction():
+                        for i, v in enumerate(values):
+                            await p.send(topic, v, key=b'k%d' % i, partition=i % 3)
+                    committed.update(values)
+
+    asyncio.run(aio())
+    out = java.run(
+        CONSOLE_CONSUMER, '--bootstrap-server', bootstrap, '--topic', topic, '--from-beginning',
+        '--max-messages', str(len(committed)), '--timeout-ms', '60000', '--group', f'rc-{uuid.uuid4().hex[:8]}',
+        '--consumer-property', 'isolation.level=read_committed',
+        *[arg for prop in ('print.partition=true', 'print.offset=true', 'print.key=true',
+                           f'null.literal={NULL_LITERAL.decode()}') for arg in ('--formatter-property', prop)])
+    line = re.compile(rb'Partition:(\d+)\tOffset:(\d+)\t([^\t]*)\t([^\n]*)\n')
+    java_view = sorted((int(m[1]), int(m[2]), m[3], m[4]) for m in line.finditer(out))
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap, auto_offset_reset='earliest', enable_auto_commit=False,
+                             isolation_level='read_committed')
+    try:
+        consumer.assign([TopicPartition(topic, p) for p in range(3)])
+        records = _drain(consumer, len(committed))
+    finally:
+        consumer.close()
+    ours = sorted((r.partition, r.offset, NULL_LITERAL if r.key is None else r.key, r.value) for r in records)
+    assert {v for *_, v in java_view} == committed
+    assert not {v for *_, v in java_view} & aborted
+    assert ours == java_view, f'ours {len(ours)} records, Java {len(java_view)}'
+
+
 # ---------------------------------------------------------------------------------------------
 # a consumer group with a Java member
 

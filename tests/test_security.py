@@ -519,6 +519,10 @@ def test_optional_packages_named() -> None:
 
 
 def test_aiokafka_argument_errors() -> None:
+    asyncio.run(_aiokafka_argument_errors())
+
+
+async def _aiokafka_argument_errors() -> None:
     with pytest.raises(ValueError, match='`security_protocol` should be SSL or PLAINTEXT'):
         AIOKafkaProducer(security_protocol='SOME')
     with pytest.raises(ValueError, match="`ssl_context` is mandatory if security_protocol=='SSL'"):

@@ -568,6 +568,11 @@ impl PyConsumer {
         self.inner.client().bootstrap_connected()
     }
 
+    /// The client's cached cluster metadata (see `bindings::cluster`).
+    fn cluster_snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        super::cluster::snapshot_dict(py, &self.inner.client().cluster())
+    }
+
     fn metrics<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         for (k, v) in self.inner.stats() {

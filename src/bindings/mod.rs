@@ -6,6 +6,7 @@ mod aio;
 mod aio_consumer;
 mod aio_future;
 mod aio_runtime;
+mod cluster;
 mod codec;
 mod config;
 mod consumer;

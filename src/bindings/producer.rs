@@ -178,6 +178,11 @@ impl PyProducer {
             .map_err(|_| pyo3::exceptions::PyRuntimeError::new_err("serializers are already set"))
     }
 
+    /// The client's cached cluster metadata (see `bindings::cluster`).
+    fn cluster_snapshot<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+        super::cluster::snapshot_dict(py, &self.inner.client().cluster())
+    }
+
     /// Marks `topic` as a valid topic name (checked by the Python layer) for `send_fast`.
     fn topic_validated(&self, topic: String) {
         self.topics.validated(topic);

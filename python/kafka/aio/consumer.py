@@ -16,7 +16,9 @@ from kafka import _fork
 from kafka import errors as Errors
 from kafka._compat import UnsupportedConfigError, collect_hosts, ensure_valid_topic_name
 from kafka._security import aiokafka_security, set_token_loop
+from kafka.aio._loop import construction_loop
 from kafka.aio.structs import ConsumerRecord, OffsetAndTimestamp
+from kafka.cluster import ClientView
 from kafka.consumer.subscription_state import AsyncConsumerRebalanceListener as _AsyncListener
 from kafka.consumer.subscription_state import ConsumerRebalanceListener as _SyncListener
 from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
@@ -129,6 +131,8 @@ class AIOKafkaConsumer:
         sasl_kerberos_service_name: str = 'kafka', sasl_kerberos_domain_name: str | None = None,
         sasl_oauth_token_provider: Any = None, client_rack: str | None = None,
     ) -> None:
+        loop = construction_loop(loop, api_version, 'The loop argument is deprecated since 0.7.1, '
+                                 'and scheduled for removal in 0.9.0')
         security = aiokafka_security(
             security_protocol, ssl_context, sasl_mechanism, sasl_plain_username, sasl_plain_password,
             sasl_kerberos_service_name, sasl_kerberos_domain_name, sasl_oauth_token_provider)
@@ -185,6 +189,8 @@ class AIOKafkaConsumer:
             'assignors': assignors,
         }
         self._core: Any = _native.Consumer(native_cfg)
+        #: aiokafka's client, for ``_client.cluster``: a read-only view of the core's metadata.
+        self._client = ClientView(self._core.cluster_snapshot)
         self._aio: Any = _native.AioConsumer(self._core, ConsumerRecord, key_deserializer, value_deserializer)
         self._started = False
         self._closed = False

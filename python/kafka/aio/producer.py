@@ -20,7 +20,9 @@ from kafka._compat import (
     ensure_valid_topic_name,
 )
 from kafka._security import aiokafka_security, set_token_loop
+from kafka.aio._loop import construction_loop
 from kafka.aio.structs import BatchRecordMetadata, RecordMetadata
+from kafka.cluster import ClientView
 from kafka.partitioner import DefaultPartitioner
 
 try:
@@ -188,6 +190,8 @@ class AIOKafkaProducer:
         buffer_memory: int = 33554432, delivery_timeout_ms: int = 120000,
         max_in_flight_requests_per_connection: int = 5,
     ) -> None:
+        loop = construction_loop(loop, api_version, 'The `loop` parameter has been deprecated since 0.7.1 '
+                                 'and will be removed in a future release.')
         if acks not in (0, 1, -1, 'all', _missing):
             raise ValueError('Invalid ACKS parameter')
         if compression_type not in _COMPRESSION_TYPES:
@@ -244,6 +248,9 @@ class AIOKafkaProducer:
         self._transactional_id = transactional_id
         self.client_id = client_id
         self._native: Any = None
+        self._core: Any = None
+        #: aiokafka's ``client``, for ``client.cluster``: a read-only view of the core's metadata.
+        self.client = ClientView(lambda: None if self._core is None else self._core.cluster_snapshot())
         self._reader_fd: int | None = None
         self._closed = False
         self._valid_topics: set[str] = set()
@@ -263,7 +270,7 @@ class AIOKafkaProducer:
             raise RuntimeError('Please create objects with the same loop as running with')
         self._loop = loop
         set_token_loop(self._native_config, loop)
-        core = _native.Producer(self._native_config)
+        self._core = core = _native.Producer(self._native_config)
         native = _native.AioProducer(core)
         native.attach(loop, RecordMetadata, self._key_serializer, self._value_serializer,
                       self._partitioner is not None)

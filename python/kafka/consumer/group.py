@@ -19,6 +19,7 @@ from kafka._compat import (
     ensure_valid_topic_name,
 )
 from kafka._security import native_security
+from kafka.cluster import ClientView
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
 from kafka.coordinator.assignors.range import RangePartitionAssignor
 from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
@@ -313,6 +314,8 @@ class KafkaConsumer:
         key_fn, key_mode = _deserializer_call(self.config['key_deserializer'])
         value_fn, value_mode = _deserializer_call(self.config['value_deserializer'])
         self._native = _native.Consumer(native_cfg, key_fn, key_mode, value_fn, value_mode)
+        #: kafka-python's ``_client.cluster``, as a read-only view of the core's metadata.
+        self._client = ClientView(self._native.cluster_snapshot)
         self._closed = False
         self._inherited = False
         _fork.track(self)

@@ -27,6 +27,7 @@ from kafka._compat import (
     ensure_valid_topic_name,
 )
 from kafka._security import native_security
+from kafka.cluster import ClusterMetadata
 from kafka.partitioner import DefaultPartitioner, Partitioner, StickyPartitioner
 from kafka.producer.future import FutureRecordMetadata, RecordMetadata
 from kafka.serializer import Serializer
@@ -385,6 +386,8 @@ class KafkaProducer:
 
         log.debug('%s: starting Kafka producer', self)
         self._native = native = _native.Producer(native_config)
+        #: kafka-python's metadata cache, as a read-only view of the core's.
+        self._metadata = ClusterMetadata(native.cluster_snapshot)
         # send()'s fast path applies when the core partitions and serializers are absent or plain
         # callables: it skips the general path's checks that cannot fail for such records.
         self._fast = self._partitioner is None and self._key_full is None and self._value_full is None
