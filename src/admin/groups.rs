@@ -43,7 +43,7 @@ impl Admin {
 
     /// Sends `req` to `group`'s coordinator (or to broker `node` when given), retrying when
     /// `code` of the response says the coordinator moved or is loading.
-    async fn send_to_coordinator<R, F>(
+    pub(super) async fn send_to_coordinator<R, F>(
         &self,
         group: &str,
         node: Option<i32>,

@@ -94,6 +94,7 @@ pub mod describe_topic_partitions;
 pub mod describe_transactions;
 pub mod describe_user_scram_credentials;
 pub mod elect_leaders;
+pub mod list_config_resources;
 pub mod list_partition_reassignments;
 pub mod list_transactions;
 pub mod offset_for_leader_epoch;
@@ -121,6 +122,7 @@ pub use elect_leaders::{ElectLeadersRequest, ElectLeadersResponse};
 pub use list_partition_reassignments::{
     ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse,
 };
+pub use list_config_resources::{ListConfigResourcesRequest, ListConfigResourcesResponse};
 pub use list_transactions::{ListTransactionsRequest, ListTransactionsResponse};
 pub use offset_for_leader_epoch::{OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse};
 pub use update_features::{UpdateFeaturesRequest, UpdateFeaturesResponse};
@@ -206,6 +208,7 @@ declared_apis! {
     ListTransactionsRequest,
     ConsumerGroupHeartbeatRequest,
     ConsumerGroupDescribeRequest,
+    ListConfigResourcesRequest,
     DescribeTopicPartitionsRequest,
 }
 

@@ -34,7 +34,8 @@ kafka_api! {
         throttle_time_ms: i32,
         error_code: i16,
         error_message: Option<String> => nullable(),
-        results: Vec<UpdatableFeatureResult>,
+        /// v0-1 (v2 reports only the top-level error).
+        results: Vec<UpdatableFeatureResult> => until(1).ignorable(),
     }
 
     pub struct UpdatableFeatureResult {
