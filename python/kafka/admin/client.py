@@ -13,6 +13,10 @@ from kafka import _fork
 from kafka import errors as Errors
 from kafka._compat import UnsupportedConfigError, check_unrecognized, collect_hosts
 from kafka._security import native_security
+from kafka.admin._acls import ACLAdminMixin
+from kafka.admin._cluster import ClusterAdminMixin
+from kafka.admin._groups import GroupMembersMixin
+from kafka.admin._partitions import PartitionAdminMixin
 from kafka.admin._transactions import (
     AbortTransactionSpec,
     PartitionProducerState,
@@ -36,6 +40,7 @@ from kafka.admin._types import (
     OffsetSpec,
     OffsetTimestamp,
 )
+from kafka.admin._users import UserAdminMixin
 from kafka.structs import (
     GroupInformation,
     MemberInformation,
@@ -123,7 +128,8 @@ def _uuid(raw: bytes) -> uuid.UUID | None:
     return None if raw == bytes(16) else uuid.UUID(bytes=raw)
 
 
-class KafkaAdminClient:
+class KafkaAdminClient(ACLAdminMixin, ClusterAdminMixin, GroupMembersMixin, PartitionAdminMixin,
+                       UserAdminMixin):
     """A client for administering the Kafka cluster (kafka-python 3.x API, 2.x names kept).
 
     Requests go to the broker the protocol requires: topic changes to the
