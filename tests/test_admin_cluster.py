@@ -3,6 +3,7 @@ broker (Apache Kafka; Tansu where it has the API)."""
 
 from __future__ import annotations
 
+import subprocess
 import time
 import uuid
 from typing import TYPE_CHECKING, Any
@@ -11,6 +12,8 @@ import pytest
 from kafka import KafkaConsumer, TopicPartition
 from kafka import errors as Errors
 from kafka.admin import (
+    GroupState,
+    GroupType,
     KafkaAdminClient,
     MemberToRemove,
     ScramMechanism,
@@ -153,6 +156,7 @@ def _wait_assigned(consumer: KafkaConsumer, timeout: float = 30.0) -> None:
     assert consumer.assignment()
 
 
+@pytest.mark.tansu_skip('no static group membership')
 def test_remove_group_members(broker: Broker, admin: KafkaAdminClient, topic: Callable[..., str]) -> None:
     name = topic()
     group = _name('remove')
@@ -174,6 +178,47 @@ def test_remove_group_members(broker: Broker, admin: KafkaAdminClient, topic: Ca
     finally:
         consumer.close()
     assert admin.remove_group_members(group, []) == {}
+
+
+@pytest.mark.tansu_skip('no KIP-848 consumer groups')
+def test_kip848_group_listed_and_described(broker: Broker, admin: KafkaAdminClient,
+                                           topic: Callable[..., str]) -> None:
+    from brokers.apache_kafka import java_command
+
+    name = topic(partitions=2)
+    group = _name('kip848')
+    java = subprocess.Popen(java_command(
+        'org.apache.kafka.tools.consumer.ConsoleConsumer', '--bootstrap-server', broker.bootstrap, '--topic', name,
+        '--group', group, '--timeout-ms', '90000', '--command-property', 'group.protocol=consumer', heap='256m'),
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def listed(**filters: Any) -> list[str]:
+        return [g['group_id'] for g in admin.list_groups(**filters)]
+
+    try:
+        deadline = time.monotonic() + 60
+        while group not in listed(types_filter=['consumer'], states_filter=[GroupState.STABLE]):
+            assert java.poll() is None, java.stderr.read().decode(errors='replace')[-2000:]  # type: ignore[union-attr]
+            assert time.monotonic() < deadline, 'the Java consumer never became a stable member'
+            time.sleep(0.5)
+        assert group not in listed(types_filter=[GroupType.CLASSIC])
+        assert group not in listed(states_filter=['empty'])
+        (entry,) = [g for g in admin.list_groups() if g['group_id'] == group]
+        assert entry['group_type'] == 'consumer' and entry['group_state'] == 'Stable'
+
+        described = admin.describe_groups([group])[group]
+        assert described['error'] is None and described['group_type'] == 'consumer'
+        assert described['group_state'] == 'Stable' and described['protocol_type'] == 'consumer'
+        assert described['group_epoch'] >= 1 and described['protocol_data']  # the server-side assignor
+        (member,) = described['members']
+        assert member['client_id'] == 'console-consumer' and member['member_epoch'] >= 1
+        assert member['member_metadata']['topics'] == [name]
+        assert member['member_assignment']['assigned_partitions'] == [{'topic': name, 'partitions': [0, 1]}]
+        (info,) = admin.describe_consumer_groups([group])
+        assert info.state == 'Stable' and info.members[0].client_id == 'console-consumer'
+    finally:
+        java.kill()
+        java.communicate()
 
 
 # -- SCRAM credentials (KIP-554): created, used to log in, deleted ---------------------------
