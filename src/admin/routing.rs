@@ -27,7 +27,13 @@ impl Admin {
     /// Sends `req` along `route`. `codes` lists the response's error codes that decide a retry:
     /// `NOT_CONTROLLER` for the controller, the coordinator-moved codes for a coordinator (its
     /// first code is the one checked).
-    pub async fn send_routed<R, F>(&self, route: Route, req: &R, timeout_ms: Option<i32>, codes: F) -> Result<R::Response>
+    pub async fn send_routed<R, F>(
+        &self,
+        route: Route,
+        req: &R,
+        timeout_ms: Option<i32>,
+        codes: F,
+    ) -> Result<R::Response>
     where
         R: Request,
         F: Fn(&R::Response) -> Vec<i16>,

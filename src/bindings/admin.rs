@@ -142,7 +142,11 @@ impl PyAdmin {
 
     /// {api_key: (min, max)} of broker `node_id` (None: any broker).
     #[pyo3(signature = (node_id=None))]
-    fn api_versions(&self, py: Python<'_>, node_id: Option<i32>) -> PyResult<std::collections::HashMap<i16, (i16, i16)>> {
+    fn api_versions(
+        &self,
+        py: Python<'_>,
+        node_id: Option<i32>,
+    ) -> PyResult<std::collections::HashMap<i16, (i16, i16)>> {
         self.run(py, move |a| a.api_versions(node_id))
     }
 

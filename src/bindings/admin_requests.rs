@@ -39,7 +39,8 @@ where
     F: Fn(&R::Response) -> Vec<i16> + Send + Sync,
 {
     let request = R::from_py(req.as_any())?;
-    let resp = super::wait::block_on_interruptibly(py, admin.send_routed(route, &request, timeout_ms, codes))?;
+    let resp =
+        super::wait::block_on_interruptibly(py, admin.send_routed(route, &request, timeout_ms, codes))?;
     resp.to_py(py)
 }
 

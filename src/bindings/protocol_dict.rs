@@ -110,9 +110,7 @@ pub fn as_dict<'a, 'py>(obj: &'a Bound<'py, PyAny>) -> PyResult<&'a Bound<'py, P
 /// Reads field `name` of a struct dict into `slot` when the key is present.
 pub fn read_field<T: FromPy>(d: &Bound<'_, PyDict>, name: &str, slot: &mut T) -> PyResult<()> {
     if let Some(v) = d.get_item(name)? {
-        *slot = T::from_py(&v).map_err(|e| {
-            PyTypeError::new_err(format!("field {name:?}: {e}"))
-        })?;
+        *slot = T::from_py(&v).map_err(|e| PyTypeError::new_err(format!("field {name:?}: {e}")))?;
     }
     Ok(())
 }

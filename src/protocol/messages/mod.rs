@@ -119,10 +119,10 @@ pub use describe_user_scram_credentials::{
     DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse,
 };
 pub use elect_leaders::{ElectLeadersRequest, ElectLeadersResponse};
+pub use list_config_resources::{ListConfigResourcesRequest, ListConfigResourcesResponse};
 pub use list_partition_reassignments::{
     ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse,
 };
-pub use list_config_resources::{ListConfigResourcesRequest, ListConfigResourcesResponse};
 pub use list_transactions::{ListTransactionsRequest, ListTransactionsResponse};
 pub use offset_for_leader_epoch::{OffsetForLeaderEpochRequest, OffsetForLeaderEpochResponse};
 pub use update_features::{UpdateFeaturesRequest, UpdateFeaturesResponse};
