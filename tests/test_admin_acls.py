@@ -154,12 +154,11 @@ def test_describe_acls_without_authorizer(broker: Broker) -> None:
 
 
 def test_kafka_python_2_import_paths() -> None:
+    import kafka.admin
     from kafka.admin.acl_resource import ACL as ACL2
     from kafka.admin.config_resource import ConfigResource, ConfigResourceType
     from kafka.admin.new_partitions import NewPartitions
     from kafka.admin.new_topic import NewTopic
-
-    import kafka.admin
 
     assert ACL2 is ACL and ConfigResource is kafka.admin.ConfigResource
     assert ConfigResourceType.TOPIC == 2 and NewTopic is kafka.admin.NewTopic

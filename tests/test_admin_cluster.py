@@ -98,6 +98,8 @@ def test_describe_and_update_features(broker: Broker, admin: KafkaAdminClient) -
     # Re-finalizing the current level (validate only) is accepted; a level above the supported
     # range is refused.
     assert admin.update_features({'metadata.version': level}, validate_only=True) == {'metadata.version': 'OK'}
+    assert admin.update_features({'metadata.version': ('upgrade', level)}, timeout_ms=30000) == {'metadata.version': 'OK'}
+    assert admin.describe_features()['metadata.version']['finalized'] == mv['finalized']
     with pytest.raises(Errors.InvalidUpdateVersionError):
         admin.update_features({'metadata.version': (UpdateFeatureType.UPGRADE, high + 100)}, validate_only=True)
     with pytest.raises(TypeError):
