@@ -102,7 +102,7 @@ def test_acls_grant_and_revoke_access(secured: Any, admin: KafkaAdminClient) -> 
 
         ((flt, deleted, err),) = admin.delete_acls([_topic_filter(topic, ACLResourcePatternType.LITERAL)])
         assert flt.resource_pattern.resource_name == topic and deleted == [allow] and err is Errors.NoError
-        assert admin.describe_acls(_topic_filter(topic, ACLResourcePatternType.MATCH))[0] == [prefixed]
+        assert _wait(lambda: admin.describe_acls(_topic_filter(topic, ACLResourcePatternType.MATCH))[0] == [prefixed])
         # READ on the prefix still implies DESCRIBE; deleting it revokes alice's access.
         results = admin.delete_acls([_topic_filter(None, ACLResourcePatternType.PREFIXED), _topic_filter('none-such')])
         assert [(r[1], r[2]) for r in results] == [([prefixed], Errors.NoError), ([], Errors.NoError)]
@@ -122,11 +122,11 @@ def test_acls_for_groups_users_and_cluster(secured: Any, admin: KafkaAdminClient
     assert len(result['failed']) == 1 and issubclass(result['failed'][0], Errors.KafkaError)
     everything = ACLFilter(None, None, ACLOperation.ANY, ACLPermissionType.ANY,
                            ResourcePatternFilter(ResourceType.ANY, None, ACLResourcePatternType.ANY))
-    acls, _ = admin.describe_acls(everything)
-    assert {group_acl, user_acl} <= set(acls)
+    # The broker answers DescribeAcls from its copy of the metadata log: wait for the creations.
+    assert _wait(lambda: {group_acl, user_acl} <= set(admin.describe_acls(everything)[0]))
     ((_, deleted, err),) = admin.delete_acls([everything])
     assert err is Errors.NoError and {group_acl, user_acl} <= set(deleted)
-    assert admin.describe_acls(everything)[0] == []
+    assert _wait(lambda: admin.describe_acls(everything)[0] == [])
 
 
 def test_acl_argument_checks(secured: Any, admin: KafkaAdminClient) -> None:

@@ -233,6 +233,17 @@ def _scram_login(broker: Broker, user: str, password: str, mechanism: str) -> An
                             request_timeout_ms=10000, bootstrap_timeout_ms=10000)
 
 
+def _described_eventually(admin: KafkaAdminClient, user: str, predicate: Callable[[dict[str, Any]], bool],
+                          timeout: float = 20.0) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        described = admin.describe_user_scram_credentials([user])[user]
+        if predicate(described) or time.monotonic() > deadline:
+            assert predicate(described), described
+            return described
+        time.sleep(0.2)
+
+
 @pytest.mark.tansu_skip('no SCRAM credentials')
 def test_scram_credentials_lifecycle(broker: Broker, admin: KafkaAdminClient) -> None:
     user = _name('user')
@@ -249,10 +260,11 @@ def test_scram_credentials_lifecycle(broker: Broker, admin: KafkaAdminClient) ->
     result = admin.alter_user_scram_credentials([
         UserScramCredentialUpsertion(user, 'SCRAM-SHA-512', b'pw-512', iterations=8192)])
     assert result == {user: None}
-    described = admin.describe_user_scram_credentials([user])
-    assert described[user]['error'] is None
-    assert sorted((c['mechanism'], c['iterations']) for c in described[user]['credential_infos']) == [
-        (ScramMechanism.SCRAM_SHA_256, 4096), (ScramMechanism.SCRAM_SHA_512, 8192)]
+    # Alterations are committed by the controller; brokers describe them once they have them.
+    expected = [(ScramMechanism.SCRAM_SHA_256, 4096), (ScramMechanism.SCRAM_SHA_512, 8192)]
+    described = _described_eventually(
+        admin, user, lambda d: sorted((c['mechanism'], c['iterations']) for c in d['credential_infos']) == expected)
+    assert described['error'] is None
     assert user in admin.describe_user_scram_credentials()
 
     # The new user logs in with either mechanism; a wrong password does not.
@@ -272,10 +284,10 @@ def test_scram_credentials_lifecycle(broker: Broker, admin: KafkaAdminClient) ->
         _scram_login(broker, user, 'wrong', 'SCRAM-SHA-256')
 
     assert admin.alter_user_scram_credentials([UserScramCredentialDeletion(user, 'SCRAM-SHA-256')]) == {user: None}
-    infos = admin.describe_user_scram_credentials([user])[user]['credential_infos']
-    assert [c['mechanism'] for c in infos] == [ScramMechanism.SCRAM_SHA_512]
+    _described_eventually(
+        admin, user, lambda d: [c['mechanism'] for c in d['credential_infos']] == [ScramMechanism.SCRAM_SHA_512])
     admin.alter_user_scram_credentials([UserScramCredentialDeletion(user, ScramMechanism.SCRAM_SHA_512)])
-    gone = admin.describe_user_scram_credentials([user])[user]
+    gone = _described_eventually(admin, user, lambda d: d['error'] is not None)
     assert gone['credential_infos'] == [] and 'not exist' in gone['error'].lower()
     # Deleting a credential that does not exist is reported per user, not raised.
     missing = admin.alter_user_scram_credentials([UserScramCredentialDeletion(user, 'SCRAM-SHA-256')])
