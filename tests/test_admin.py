@@ -165,8 +165,13 @@ def test_alter_configs(admin: KafkaAdminClient, topic: Callable[..., str]) -> No
     name = topic(1, prefix='configs')
     resource = ConfigResource(ConfigResourceType.TOPIC, name, {'retention.ms': '7200000'})
     assert admin.alter_configs([resource]) == {'topic': {name: 'OK'}}
-    configs = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name)], config_filter='all')
-    assert configs['topic'][name]['retention.ms']['value'] == '7200000'
+
+    def retention() -> str:
+        configs = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name)], config_filter='all')
+        return configs['topic'][name]['retention.ms']['value']
+
+    # The broker describes configs from its copy of the metadata log, shortly after the change.
+    assert _wait_until(lambda: retention() == '7200000'), retention()
 
 
 @pytest.mark.parametrize('incremental', [True, False], ids=['incremental', 'legacy'])
