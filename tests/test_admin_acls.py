@@ -92,6 +92,9 @@ def test_acls_grant_and_revoke_access(secured: Any, admin: KafkaAdminClient) -> 
         assert admin.create_acls([allow, prefixed]) == {'succeeded': [allow, prefixed], 'failed': []}
         assert _wait(lambda: topic in alice.list_topics())
 
+        # What alice may do with the topic, as the broker's authorizer computes it.
+        (described,) = alice.describe_topic_partitions([topic])['topics']
+        assert described['topic_authorized_operations'] == ['DESCRIBE', 'READ']
         acls, error = admin.describe_acls(_topic_filter(topic, ACLResourcePatternType.MATCH))
         assert error is Errors.NoError and set(acls) == {allow, prefixed}
         literal, _ = admin.describe_acls(_topic_filter(topic, ACLResourcePatternType.LITERAL))

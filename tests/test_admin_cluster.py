@@ -166,8 +166,11 @@ def test_remove_group_members(broker: Broker, admin: KafkaAdminClient, topic: Ca
                              group_instance_id='static-1', session_timeout_ms=30000)
     try:
         _wait_assigned(consumer)
-        (member,) = admin.describe_groups([group])[group]['members']
+        described = admin.describe_groups([group])[group]
+        (member,) = described['members']
         assert member['group_instance_id'] == 'static-1'
+        # Without an authorizer everything is allowed: the group's operations, by name.
+        assert {'DESCRIBE', 'READ', 'DELETE'} <= set(described['authorized_operations'])
         result = admin.remove_group_members(group, [MemberToRemove(group_instance_id='static-1', reason='test')])
         # The broker echoes the identity it was given: the instance id of a static member.
         assert result == {'static-1': Errors.NoError}
@@ -212,6 +215,7 @@ def test_kip848_group_listed_and_described(broker: Broker, admin: KafkaAdminClie
         assert described['error'] is None and described['group_type'] == 'consumer'
         assert described['group_state'] == 'Stable' and described['protocol_type'] == 'consumer'
         assert described['group_epoch'] >= 1 and described['protocol_data']  # the server-side assignor
+        assert {'DESCRIBE', 'READ', 'DELETE'} <= set(described['authorized_operations'])
         (member,) = described['members']
         assert member['client_id'] == 'console-consumer' and member['member_epoch'] >= 1
         assert member['member_metadata']['topics'] == [name]

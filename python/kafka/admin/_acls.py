@@ -163,6 +163,15 @@ def valid_acl_operations(codes: Any) -> set[ACLOperation]:
     return {ACLOperation(c) for c in codes if c not in (0, 1, 2)}
 
 
+def authorized_operation_names(bits: int | None) -> list[str] | None:
+    """An authorized-operations bit field as operation names (kafka-python 3.x); None when the
+    broker reported none (the field's default, bit 31 alone)."""
+    if bits is None or bits == -2**31:
+        return None
+    codes = [i for i in range(32) if bits & (1 << i)]
+    return sorted(op.name for op in valid_acl_operations(c for c in codes if c in ACLOperation._value2member_map_))
+
+
 def _acl_from(resource: dict[str, Any], acl: dict[str, Any]) -> ACL:
     return ACL(
         principal=acl['principal'], host=acl['host'],

@@ -9,6 +9,7 @@ from enum import IntEnum
 from typing import Any
 
 from kafka import errors as Errors
+from kafka.admin._acls import authorized_operation_names
 from kafka.structs import TopicPartition
 
 
@@ -194,6 +195,7 @@ class PartitionAdminMixin:
         for topic in response['topics']:
             raw = topic['topic_id']
             topic['topic_id'] = None if raw == bytes(16) else uuid.UUID(bytes=raw)
+            topic['topic_authorized_operations'] = authorized_operation_names(topic['topic_authorized_operations'])
             for part in topic['partitions']:
                 part['eligible_leader_replicas'] = part['eligible_leader_replicas'] or None
                 part['last_known_elr'] = part['last_known_elr'] or None

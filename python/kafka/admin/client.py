@@ -13,7 +13,7 @@ from kafka import _fork
 from kafka import errors as Errors
 from kafka._compat import UnsupportedConfigError, check_unrecognized, collect_hosts
 from kafka._security import native_security
-from kafka.admin._acls import ACLAdminMixin
+from kafka.admin._acls import ACLAdminMixin, authorized_operation_names
 from kafka.admin._cluster import ClusterAdminMixin
 from kafka.admin._groups import GroupMembersMixin
 from kafka.admin._partitions import PartitionAdminMixin
@@ -771,7 +771,8 @@ class KafkaAdminClient(ACLAdminMixin, ClusterAdminMixin, GroupMembersMixin, Part
         Returns:
             dict ``{group_id: {group_id, group_state, protocol_type, protocol_data,
             members: [{member_id, group_instance_id, client_id, client_host,
-            member_metadata, member_assignment}], authorized_operations, error}}``;
+            member_metadata, member_assignment}], authorized_operations (operation names, or None
+            when the broker reports none), error}}``;
             consumer members' metadata/assignment are decoded to dicts. KIP-848 groups
             (ConsumerGroupDescribe) also have ``group_type``, ``group_epoch``,
             ``assignment_epoch`` and per member ``member_epoch`` and ``target_assignment``.
@@ -791,6 +792,7 @@ class KafkaAdminClient(ACLAdminMixin, ClusterAdminMixin, GroupMembersMixin, Part
                         {'topic': t, 'partitions': p} for t, p in assignment['assigned_partitions']]
                     member['member_assignment'] = assignment
             group['error'] = str(Errors.for_code(code)()) if code else None
+            group['authorized_operations'] = authorized_operation_names(group['authorized_operations'])
             results[group['group_id']] = group
         return results
 
