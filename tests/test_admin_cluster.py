@@ -312,3 +312,22 @@ def test_topic_partition_helpers_need_known_topics(broker: Broker, admin: KafkaA
     with pytest.raises(Errors.UnknownTopicOrPartitionError):
         admin.describe_log_dirs([_name('missing')])
     assert TopicPartition('t', 0) == ('t', 0)
+
+
+def test_shaping_helpers() -> None:
+    from kafka.admin._acls import authorized_operation_names
+    from kafka.admin._partitions import Response
+
+    assert authorized_operation_names(-2**31) is None
+    assert authorized_operation_names((1 << 3) | (1 << 8) | (1 << 2)) == ['DESCRIBE', 'READ']  # ALL (2) dropped
+    r = Response({'error_code': 0, 'results': [{'topic': 't', 'parts': [{'id': 1}]}]}, 'X')
+    assert r.error_code == 0 and r.results[0].parts[0].id == 1 and r.to_dict()['results'][0]['topic'] == 't'
+    with pytest.raises(AttributeError):
+        _ = r.missing
+    data = BrokerVersionData(api_versions={0: (0, 13), 1: (4, 17), 2: (1, 10)})
+    assert data.broker_version == (4, 1) and str(data) == '<BrokerVersionData 4.1>'
+    assert data.api_version(ApiKey.Fetch) == 17 and data.api_version(ApiKey.Fetch, max_version=12) == 12
+    with pytest.raises(Errors.IncompatibleBrokerVersion):
+        data.api_version(ApiKey.DescribeAcls)
+    assert BrokerVersionData(api_versions={}).broker_version == (0, 10, 0)
+    assert ApiKey(74).name == 'ListConfigResources'
