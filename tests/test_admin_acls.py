@@ -94,7 +94,7 @@ def test_acls_grant_and_revoke_access(secured: Any, admin: KafkaAdminClient) -> 
 
         # What alice may do with the topic, as the broker's authorizer computes it.
         (described,) = alice.describe_topic_partitions([topic])['topics']
-        assert described['topic_authorized_operations'] == ['DESCRIBE', 'READ']
+        assert described['topic_authorized_operations'] == {ACLOperation.READ, ACLOperation.DESCRIBE}
         acls, error = admin.describe_acls(_topic_filter(topic, ACLResourcePatternType.MATCH))
         assert error is Errors.NoError and set(acls) == {allow, prefixed}
         literal, _ = admin.describe_acls(_topic_filter(topic, ACLResourcePatternType.LITERAL))

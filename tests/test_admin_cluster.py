@@ -83,6 +83,7 @@ def test_describe_metadata_quorum(broker: Broker, admin: KafkaAdminClient) -> No
     (part,) = topic['partitions']
     assert part['error'] is None and part['leader_id'] == 1 and part['high_watermark'] > 0
     assert [v['replica_id'] for v in part['current_voters']] == [1]
+    assert uuid.UUID(part['current_voters'][0]['replica_directory_id'])
     assert [n['node_id'] for n in quorum['nodes']] == [1]
 
 

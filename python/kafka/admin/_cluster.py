@@ -3,6 +3,7 @@ API versions, config resources (KIP-1142)."""
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from enum import IntEnum
 from typing import Any
@@ -190,7 +191,7 @@ class ClusterAdminMixin:
         Returns:
             dict ``{'topics': [{topic_name, partitions: [{partition_index, leader_id,
             leader_epoch, high_watermark, current_voters, observers, error}]}], 'nodes': [...]}``
-            (voters/observers: ``{replica_id, replica_directory_id, log_end_offset,
+            (voters/observers: ``{replica_id, replica_directory_id (UUID string), log_end_offset,
             last_fetch_timestamp, last_caught_up_timestamp}``; nodes from Kafka 3.8).
         """
         request = {'topics': [{'topic_name': '__cluster_metadata', 'partitions': [{'partition_index': 0}]}]}
@@ -200,6 +201,8 @@ class ClusterAdminMixin:
         for topic in response['topics']:
             for part in topic['partitions']:
                 part['error'] = _error_text(part.pop('error_code'), part.pop('error_message'))
+                for replica in part['current_voters'] + part['observers']:
+                    replica['replica_directory_id'] = str(uuid.UUID(bytes=replica['replica_directory_id']))
         return {'topics': response['topics'], 'nodes': response['nodes']}
 
     # -- API versions ------------------------------------------------------------

@@ -9,7 +9,6 @@ from enum import IntEnum
 from typing import Any
 
 from kafka import errors as Errors
-from kafka.admin._acls import authorized_operation_names
 from kafka.structs import TopicPartition
 
 
@@ -183,7 +182,8 @@ class PartitionAdminMixin:
             dict ``{'topics': [{error_code, name, topic_id, is_internal, partitions: [{error_code,
             partition_index, leader_id, leader_epoch, replica_nodes, isr_nodes,
             eligible_leader_replicas, last_known_elr, offline_replicas}],
-            topic_authorized_operations}], 'next_cursor': None or dict}``.
+            topic_authorized_operations (set of ACLOperation values, or None)}],
+            'next_cursor': None or dict}``.
         """
         request = {
             'topics': [{'name': t} for t in topics],
@@ -195,7 +195,8 @@ class PartitionAdminMixin:
         for topic in response['topics']:
             raw = topic['topic_id']
             topic['topic_id'] = None if raw == bytes(16) else uuid.UUID(bytes=raw)
-            topic['topic_authorized_operations'] = authorized_operation_names(topic['topic_authorized_operations'])
+            bits = topic['topic_authorized_operations']  # kafka-python 3: the set bits, None when absent
+            topic['topic_authorized_operations'] = None if bits == -2**31 else {i for i in range(32) if bits & (1 << i)}
             for part in topic['partitions']:
                 part['eligible_leader_replicas'] = part['eligible_leader_replicas'] or None
                 part['last_known_elr'] = part['last_known_elr'] or None
