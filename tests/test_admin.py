@@ -165,8 +165,13 @@ def test_alter_configs(admin: KafkaAdminClient, topic: Callable[..., str]) -> No
     name = topic(1, prefix='configs')
     resource = ConfigResource(ConfigResourceType.TOPIC, name, {'retention.ms': '7200000'})
     assert admin.alter_configs([resource]) == {'topic': {name: 'OK'}}
-    configs = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name)], config_filter='all')
-    assert configs['topic'][name]['retention.ms']['value'] == '7200000'
+
+    def retention() -> str:
+        configs = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name)], config_filter='all')
+        return configs['topic'][name]['retention.ms']['value']
+
+    # The broker describes configs from its copy of the metadata log, shortly after the change.
+    assert _wait_until(lambda: retention() == '7200000'), retention()
 
 
 @pytest.mark.parametrize('incremental', [True, False], ids=['incremental', 'legacy'])
@@ -181,14 +186,18 @@ def test_alter_configs_both_apis(admin: KafkaAdminClient, topic: Callable[..., s
     assert admin.alter_configs([resource], incremental=incremental) == {'topic': {name: 'OK'}}
     resource = ConfigResource(ConfigResourceType.TOPIC, name, {'cleanup.policy': 'compact'})
     assert admin.alter_configs([resource], incremental=incremental) == {'topic': {name: 'OK'}}
-    modified = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name)])['topic'][name]
-    assert modified['retention.ms']['value'] == '7200000'
-    assert modified['cleanup.policy']['value'] == 'compact'
+
+    def modified() -> dict[str, Any]:
+        return admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name)])['topic'][name]
+
+    # The broker describes configs from its copy of the metadata log, shortly after the change.
+    assert _wait_until(lambda: 'cleanup.policy' in modified())
+    assert modified()['retention.ms']['value'] == '7200000'
+    assert modified()['cleanup.policy']['value'] == 'compact'
     assert admin.reset_configs([ConfigResource(ConfigResourceType.TOPIC, name, ['retention.ms'])],
                                incremental=incremental) == {'topic': {name: 'OK'}}
-    modified = admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name)])['topic'][name]
-    assert 'retention.ms' not in modified
-    assert modified['cleanup.policy']['value'] == 'compact'
+    assert _wait_until(lambda: 'retention.ms' not in modified())
+    assert modified()['cleanup.policy']['value'] == 'compact'
     # validate_only changes nothing.
     resource = ConfigResource(ConfigResourceType.TOPIC, name, {'retention.ms': '1000'})
     assert admin.alter_configs([resource], validate_only=True, incremental=incremental) == {'topic': {name: 'OK'}}

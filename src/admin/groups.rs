@@ -43,7 +43,7 @@ impl Admin {
 
     /// Sends `req` to `group`'s coordinator (or to broker `node` when given), retrying when
     /// `code` of the response says the coordinator moved or is loading.
-    async fn send_to_coordinator<R, F>(
+    pub(super) async fn send_to_coordinator<R, F>(
         &self,
         group: &str,
         node: Option<i32>,
@@ -88,7 +88,7 @@ impl Admin {
     pub async fn describe_groups(&self, groups: &[String], node: Option<i32>) -> Result<Vec<DescribedGroup>> {
         let mut out = Vec::new();
         for g in groups {
-            let req = DescribeGroupsRequest { groups: vec![g.clone()], include_authorized_operations: false };
+            let req = DescribeGroupsRequest { groups: vec![g.clone()], include_authorized_operations: true };
             let resp = self
                 .send_to_coordinator(g, node, &req, |r: &DescribeGroupsResponse| {
                     r.groups.first().map_or(0, |x| x.error_code)

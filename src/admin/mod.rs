@@ -9,10 +9,12 @@
 mod configs;
 mod groups;
 mod records;
+mod routing;
 mod topics;
 mod transactions;
 
 pub use configs::CONFIG_OP_SET;
+pub use routing::Route;
 
 use std::collections::HashMap;
 use std::sync::Arc;

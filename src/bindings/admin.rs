@@ -118,6 +118,38 @@ impl PyAdmin {
         self.inner.close();
     }
 
+    /// Sends a request of API `api` (Kafka's name), given as a dict of the declared message,
+    /// along `route` ("any", "node", "controller", "coordinator"; `target`: node id or group id);
+    /// returns the response as a dict.
+    #[pyo3(signature = (api, route, request, target=None, timeout_ms=None))]
+    fn request<'py>(
+        &self,
+        py: Python<'py>,
+        api: &str,
+        route: &str,
+        request: &Bound<'py, PyDict>,
+        target: Option<&Bound<'py, PyAny>>,
+        timeout_ms: Option<i32>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let route = super::admin_requests::route(route, target)?;
+        super::admin_requests::request(py, &self.inner, api, route, request, timeout_ms)
+    }
+
+    /// The node ids of every broker.
+    fn broker_ids(&self, py: Python<'_>) -> PyResult<Vec<i32>> {
+        self.run(py, |a| a.broker_ids())
+    }
+
+    /// {api_key: (min, max)} of broker `node_id` (None: any broker).
+    #[pyo3(signature = (node_id=None))]
+    fn api_versions(
+        &self,
+        py: Python<'_>,
+        node_id: Option<i32>,
+    ) -> PyResult<std::collections::HashMap<i16, (i16, i16)>> {
+        self.run(py, move |a| a.api_versions(node_id))
+    }
+
     fn supports_incremental_alter_configs(&self, py: Python<'_>) -> PyResult<bool> {
         self.run(py, |a| a.supports(ApiKey::IncrementalAlterConfigs))
     }

@@ -2,6 +2,7 @@
 //! GIL release around waits, and error mapping onto `kafka.errors`; all logic lives in the core.
 
 mod admin;
+mod admin_requests;
 mod aio;
 mod aio_consumer;
 mod aio_future;
@@ -13,6 +14,7 @@ mod consumer;
 mod errors;
 mod future;
 mod producer;
+pub(crate) mod protocol_dict;
 mod record;
 mod security;
 mod wait;

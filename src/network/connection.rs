@@ -149,6 +149,11 @@ impl Connection {
         fail_all(&self.queue, "connection closed");
     }
 
+    /// Every API the broker supports: key -> (min, max) version.
+    pub fn api_versions(&self) -> &HashMap<i16, (i16, i16)> {
+        &self.versions
+    }
+
     /// The broker's (min, max) versions for an API, if it supports it.
     pub fn broker_versions(&self, key: ApiKey) -> Option<(i16, i16)> {
         self.versions.get(&key.as_i16()).copied()

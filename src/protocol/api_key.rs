@@ -54,6 +54,7 @@ pub enum ApiKey {
     ListTransactions = 66,
     ConsumerGroupHeartbeat = 68,
     ConsumerGroupDescribe = 69,
+    ListConfigResources = 74,
     DescribeTopicPartitions = 75,
 }
 
@@ -114,6 +115,7 @@ impl ApiKey {
             ApiKey::ListTransactions => "ListTransactions",
             ApiKey::ConsumerGroupHeartbeat => "ConsumerGroupHeartbeat",
             ApiKey::ConsumerGroupDescribe => "ConsumerGroupDescribe",
+            ApiKey::ListConfigResources => "ListConfigResources",
             ApiKey::DescribeTopicPartitions => "DescribeTopicPartitions",
         }
     }

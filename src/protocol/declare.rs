@@ -175,6 +175,36 @@ macro_rules! kafka_struct {
             }
         }
 
+        #[cfg(feature = "python")]
+        impl $crate::bindings::protocol_dict::ToPy for $name {
+            fn to_py<'py>(
+                &self,
+                py: ::pyo3::Python<'py>,
+            ) -> ::pyo3::PyResult<::pyo3::Bound<'py, ::pyo3::PyAny>> {
+                let d = ::pyo3::types::PyDict::new(py);
+                $(
+                    ::pyo3::types::PyDictMethods::set_item(
+                        &d,
+                        stringify!($field),
+                        $crate::bindings::protocol_dict::ToPy::to_py(&self.$field, py)?,
+                    )?;
+                )*
+                Ok(::pyo3::Bound::into_any(d))
+            }
+        }
+
+        #[cfg(feature = "python")]
+        impl $crate::bindings::protocol_dict::FromPy for $name {
+            #[allow(unused_variables)]
+            fn from_py(obj: &::pyo3::Bound<'_, ::pyo3::PyAny>) -> ::pyo3::PyResult<Self> {
+                let d = $crate::bindings::protocol_dict::as_dict(obj)?;
+                #[allow(unused_mut)]
+                let mut out = <Self as ::core::default::Default>::default();
+                $( $crate::bindings::protocol_dict::read_field(d, stringify!($field), &mut out.$field)?; )*
+                Ok(out)
+            }
+        }
+
         #[cfg(test)]
         impl $crate::protocol::messages::test_util::Sample for $name {
             fn sample(rng: &mut ::fastrand::Rng) -> Self {

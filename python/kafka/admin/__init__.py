@@ -2,6 +2,18 @@
 
 from __future__ import annotations
 
+from kafka.admin._acls import (
+    ACL,
+    ACLFilter,
+    ACLOperation,
+    ACLPermissionType,
+    ACLResourcePatternType,
+    ResourcePattern,
+    ResourcePatternFilter,
+    ResourceType,
+)
+from kafka.admin._cluster import UpdateFeatureType
+from kafka.admin._groups import MemberToRemove
 from kafka.admin._transactions import (
     AbortTransactionSpec,
     PartitionProducerState,
@@ -25,9 +37,15 @@ from kafka.admin._types import (
     OffsetSpec,
     OffsetTimestamp,
 )
+from kafka.admin._users import ScramMechanism, UserScramCredentialDeletion, UserScramCredentialUpsertion
 from kafka.admin.client import KafkaAdminClient
 
 __all__ = [
+    'ACL',
+    'ACLFilter',
+    'ACLOperation',
+    'ACLPermissionType',
+    'ACLResourcePatternType',
     'AbortTransactionSpec',
     'AlterConfigOp',
     'ConfigFilterType',
@@ -39,13 +57,21 @@ __all__ = [
     'GroupType',
     'IsolationLevel',
     'KafkaAdminClient',
+    'MemberToRemove',
     'NewPartitions',
     'NewTopic',
     'OffsetSpec',
     'OffsetTimestamp',
     'PartitionProducerState',
     'ProducerState',
+    'ResourcePattern',
+    'ResourcePatternFilter',
+    'ResourceType',
+    'ScramMechanism',
     'TransactionDescription',
     'TransactionListing',
     'TransactionState',
+    'UpdateFeatureType',
+    'UserScramCredentialDeletion',
+    'UserScramCredentialUpsertion',
 ]

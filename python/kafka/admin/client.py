@@ -13,6 +13,10 @@ from kafka import _fork
 from kafka import errors as Errors
 from kafka._compat import UnsupportedConfigError, check_unrecognized, collect_hosts
 from kafka._security import native_security
+from kafka.admin._acls import ACLAdminMixin, authorized_operation_names
+from kafka.admin._cluster import ClusterAdminMixin
+from kafka.admin._groups import GroupMembersMixin
+from kafka.admin._partitions import PartitionAdminMixin
 from kafka.admin._transactions import (
     AbortTransactionSpec,
     PartitionProducerState,
@@ -36,6 +40,7 @@ from kafka.admin._types import (
     OffsetSpec,
     OffsetTimestamp,
 )
+from kafka.admin._users import UserAdminMixin
 from kafka.structs import (
     GroupInformation,
     MemberInformation,
@@ -62,6 +67,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _CLIENT_SEQUENCE = itertools.count(1)
+_CONSUMER_GROUP_DESCRIBE = 69  # API key
 _TOPIC_MAX_LENGTH = 249
 _LEGAL_TOPIC_CHARS = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-')
 
@@ -123,7 +129,8 @@ def _uuid(raw: bytes) -> uuid.UUID | None:
     return None if raw == bytes(16) else uuid.UUID(bytes=raw)
 
 
-class KafkaAdminClient:
+class KafkaAdminClient(ACLAdminMixin, ClusterAdminMixin, GroupMembersMixin, PartitionAdminMixin,
+                       UserAdminMixin):
     """A client for administering the Kafka cluster (kafka-python 3.x API, 2.x names kept).
 
     Requests go to the broker the protocol requires: topic changes to the
@@ -705,7 +712,50 @@ class KafkaAdminClient:
         groups = _group_list(group_ids)
         if not groups:
             return []
-        return self._ensure_open().describe_groups(groups, group_coordinator_id)
+        native = self._ensure_open()
+        described = native.describe_groups(groups, group_coordinator_id)
+        # DescribeGroups shows a KIP-848 (consumer protocol) group as dead or not found: ask
+        # ConsumerGroupDescribe for those, where the broker has it.
+        for i, group in enumerate(described):
+            unknown = group['error_code'] == Errors.GroupIdNotFoundError.errno or (
+                group['group_state'] == 'Dead' and not group['members'] and not group['protocol_type'])
+            if unknown and _CONSUMER_GROUP_DESCRIBE in native.api_versions(group_coordinator_id):
+                modern = self._consumer_group_describe(group['group_id'], group_coordinator_id)
+                if modern is not None:
+                    described[i] = modern
+        return described
+
+    def _consumer_group_describe(self, group_id: str, coordinator: int | None) -> dict[str, Any] | None:
+        """A KIP-848 group in DescribeGroups' shape (plus its epochs and each member's target assignment)."""
+        request = {'group_ids': [group_id], 'include_authorized_operations': True}
+        native = self._ensure_open()
+        if coordinator is None:
+            response = native.request('ConsumerGroupDescribe', 'coordinator', request, group_id)
+        else:
+            response = native.request('ConsumerGroupDescribe', 'node', request, coordinator)
+        (group,) = response['groups']
+        if group['error_code']:
+            return None
+
+        def partitions(assignment: dict[str, Any]) -> list[tuple[str, list[int]]]:
+            return [(tp['topic_name'], tp['partitions']) for tp in assignment['topic_partitions']]
+
+        members = []
+        for m in group['members']:
+            members.append({
+                'member_id': m['member_id'], 'group_instance_id': m['instance_id'], 'client_id': m['client_id'],
+                'client_host': m['client_host'], 'member_metadata': b'', 'member_assignment': b'',
+                'subscription': {'version': -1, 'topics': m['subscribed_topic_names'], 'user_data': None,
+                                 'owned_partitions': [], 'generation_id': m['member_epoch'], 'rack_id': m['rack_id'],
+                                 'topic_regex': m['subscribed_topic_regex'] or None},
+                'assignment': {'version': -1, 'assigned_partitions': partitions(m['assignment']), 'user_data': None},
+                'member_epoch': m['member_epoch'],
+                'target_assignment': [{'topic': t, 'partitions': p} for t, p in partitions(m['target_assignment'])],
+            })
+        return {'error_code': 0, 'group_id': group['group_id'], 'group_state': group['group_state'],
+                'protocol_type': 'consumer', 'protocol_data': group['assignor_name'], 'members': members,
+                'authorized_operations': group['authorized_operations'], 'group_type': 'consumer',
+                'group_epoch': group['group_epoch'], 'assignment_epoch': group['assignment_epoch']}
 
     def describe_groups(self, group_ids: Any, group_coordinator_id: int | None = None,
                         include_authorized_operations: bool = False) -> dict[str, dict[str, Any]]:
@@ -721,8 +771,11 @@ class KafkaAdminClient:
         Returns:
             dict ``{group_id: {group_id, group_state, protocol_type, protocol_data,
             members: [{member_id, group_instance_id, client_id, client_host,
-            member_metadata, member_assignment}], authorized_operations, error}}``;
-            consumer members' metadata/assignment are decoded to dicts.
+            member_metadata, member_assignment}], authorized_operations (operation names, or None
+            when the broker reports none), error}}``;
+            consumer members' metadata/assignment are decoded to dicts. KIP-848 groups
+            (ConsumerGroupDescribe) also have ``group_type``, ``group_epoch``,
+            ``assignment_epoch`` and per member ``member_epoch`` and ``target_assignment``.
         """
         results = {}
         for group in self._described_groups(group_ids, group_coordinator_id):
@@ -739,6 +792,7 @@ class KafkaAdminClient:
                         {'topic': t, 'partitions': p} for t, p in assignment['assigned_partitions']]
                     member['member_assignment'] = assignment
             group['error'] = str(Errors.for_code(code)()) if code else None
+            group['authorized_operations'] = authorized_operation_names(group['authorized_operations'])
             results[group['group_id']] = group
         return results
 

@@ -79,3 +79,71 @@ fn golden_vector_values() {
     assert_eq!(g.members[1].group_instance_id.as_deref(), Some("group_instance_id"));
     assert_eq!(&g.members[1].member_assignment[..], b"member_assignment");
 }
+
+const MORE_VECTORS: &str = include_str!("admin_golden_vectors_more.txt");
+
+#[test]
+fn golden_vectors_of_the_other_admin_apis_roundtrip_bytes() {
+    let mut n = 0;
+    for line in MORE_VECTORS.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let mut parts = line.split(' ');
+        let (Some(name), Some(v), Some(hex)) = (parts.next(), parts.next(), parts.next()) else {
+            panic!("bad line {line:?}");
+        };
+        let v: i16 = v.parse().expect("version");
+        let raw = unhex(hex);
+        match name {
+            "AlterPartitionReassignmentsRequest" => {
+                check::<AlterPartitionReassignmentsRequest>(name, v, &raw)
+            }
+            "AlterPartitionReassignmentsResponse" => {
+                check::<AlterPartitionReassignmentsResponse>(name, v, &raw)
+            }
+            "AlterReplicaLogDirsRequest" => check::<AlterReplicaLogDirsRequest>(name, v, &raw),
+            "AlterReplicaLogDirsResponse" => check::<AlterReplicaLogDirsResponse>(name, v, &raw),
+            "AlterUserScramCredentialsRequest" => check::<AlterUserScramCredentialsRequest>(name, v, &raw),
+            "AlterUserScramCredentialsResponse" => check::<AlterUserScramCredentialsResponse>(name, v, &raw),
+            "ApiVersionsRequest" => check::<ApiVersionsRequest>(name, v, &raw),
+            "ApiVersionsResponse" => check::<ApiVersionsResponse>(name, v, &raw),
+            "CreateAclsRequest" => check::<CreateAclsRequest>(name, v, &raw),
+            "CreateAclsResponse" => check::<CreateAclsResponse>(name, v, &raw),
+            "DeleteAclsRequest" => check::<DeleteAclsRequest>(name, v, &raw),
+            "DeleteAclsResponse" => check::<DeleteAclsResponse>(name, v, &raw),
+            "DescribeAclsRequest" => check::<DescribeAclsRequest>(name, v, &raw),
+            "DescribeAclsResponse" => check::<DescribeAclsResponse>(name, v, &raw),
+            "DescribeLogDirsRequest" => check::<DescribeLogDirsRequest>(name, v, &raw),
+            "DescribeLogDirsResponse" => check::<DescribeLogDirsResponse>(name, v, &raw),
+            "DescribeProducersRequest" => check::<DescribeProducersRequest>(name, v, &raw),
+            "DescribeProducersResponse" => check::<DescribeProducersResponse>(name, v, &raw),
+            "DescribeQuorumRequest" => check::<DescribeQuorumRequest>(name, v, &raw),
+            "DescribeQuorumResponse" => check::<DescribeQuorumResponse>(name, v, &raw),
+            "DescribeTopicPartitionsRequest" => check::<DescribeTopicPartitionsRequest>(name, v, &raw),
+            "DescribeTopicPartitionsResponse" => check::<DescribeTopicPartitionsResponse>(name, v, &raw),
+            "DescribeTransactionsRequest" => check::<DescribeTransactionsRequest>(name, v, &raw),
+            "DescribeTransactionsResponse" => check::<DescribeTransactionsResponse>(name, v, &raw),
+            "DescribeUserScramCredentialsRequest" => {
+                check::<DescribeUserScramCredentialsRequest>(name, v, &raw)
+            }
+            "DescribeUserScramCredentialsResponse" => {
+                check::<DescribeUserScramCredentialsResponse>(name, v, &raw)
+            }
+            "ElectLeadersRequest" => check::<ElectLeadersRequest>(name, v, &raw),
+            "ElectLeadersResponse" => check::<ElectLeadersResponse>(name, v, &raw),
+            "LeaveGroupRequest" => check::<LeaveGroupRequest>(name, v, &raw),
+            "LeaveGroupResponse" => check::<LeaveGroupResponse>(name, v, &raw),
+            "ListConfigResourcesRequest" => check::<ListConfigResourcesRequest>(name, v, &raw),
+            "ListConfigResourcesResponse" => check::<ListConfigResourcesResponse>(name, v, &raw),
+            "ListPartitionReassignmentsRequest" => check::<ListPartitionReassignmentsRequest>(name, v, &raw),
+            "ListPartitionReassignmentsResponse" => {
+                check::<ListPartitionReassignmentsResponse>(name, v, &raw)
+            }
+            "ListTransactionsRequest" => check::<ListTransactionsRequest>(name, v, &raw),
+            "ListTransactionsResponse" => check::<ListTransactionsResponse>(name, v, &raw),
+            "UpdateFeaturesRequest" => check::<UpdateFeaturesRequest>(name, v, &raw),
+            "UpdateFeaturesResponse" => check::<UpdateFeaturesResponse>(name, v, &raw),
+            other => panic!("unknown message {other}"),
+        }
+        n += 1;
+    }
+    assert_eq!(n, 184);
+}

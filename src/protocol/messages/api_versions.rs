@@ -22,12 +22,28 @@ kafka_api! {
         max_version: i16,
     }
 
-    /// The tagged fields of v3+ (supported and finalized features, ZK migration readiness) are not
-    /// needed by a client and are skipped.
+    /// v3+ carries the broker's supported and the cluster's finalized features (KIP-584) as
+    /// tagged fields, read by the admin client's `describe_features`.
     pub struct ApiVersionsResponse {
         error_code: i16,
         api_keys: Vec<ApiVersionRange>,
         /// v1+.
         throttle_time_ms: i32 => since(1).ignorable(),
+        supported_features: Vec<SupportedFeatureKey> => since(3).tag(0).ignorable(),
+        finalized_features_epoch: i64 = -1 => since(3).tag(1).ignorable(),
+        finalized_features: Vec<FinalizedFeatureKey> => since(3).tag(2).ignorable(),
+        zk_migration_ready: bool => since(3).tag(3).ignorable(),
+    }
+
+    pub struct SupportedFeatureKey {
+        name: String,
+        min_version: i16,
+        max_version: i16,
+    }
+
+    pub struct FinalizedFeatureKey {
+        name: String,
+        max_version_level: i16,
+        min_version_level: i16,
     }
 }

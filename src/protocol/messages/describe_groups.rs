@@ -14,7 +14,8 @@ kafka_api! {
     pub struct DescribeGroupsRequest {
         groups: Vec<String>,
         /// v3+. `true` cannot be sent below v3.
-        include_authorized_operations: bool => since(3),
+        /// v3+; dropped for older versions (their answers carry no authorized operations).
+        include_authorized_operations: bool => since(3).ignorable(),
     }
 
     pub struct DescribeGroupsResponse {
@@ -63,7 +64,9 @@ mod tests {
         r.encode(&mut b, 0).unwrap();
         assert_eq!(&b[..], &[0, 0, 0, 1, 0, 1, b'g']);
         let r = DescribeGroupsRequest { include_authorized_operations: true, ..r };
-        assert!(r.encode(&mut BytesMut::new(), 2).is_err());
+        let mut b = BytesMut::new();
+        r.encode(&mut b, 2).unwrap();
+        assert_eq!(&b[..], &[0, 0, 0, 1, 0, 1, b'g']);
         let mut b = BytesMut::new();
         r.encode(&mut b, 5).unwrap();
         assert_eq!(&b[..], &[2, 2, b'g', 1, 0]);

@@ -94,6 +94,7 @@ pub mod describe_topic_partitions;
 pub mod describe_transactions;
 pub mod describe_user_scram_credentials;
 pub mod elect_leaders;
+pub mod list_config_resources;
 pub mod list_partition_reassignments;
 pub mod list_transactions;
 pub mod offset_for_leader_epoch;
@@ -118,6 +119,7 @@ pub use describe_user_scram_credentials::{
     DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsResponse,
 };
 pub use elect_leaders::{ElectLeadersRequest, ElectLeadersResponse};
+pub use list_config_resources::{ListConfigResourcesRequest, ListConfigResourcesResponse};
 pub use list_partition_reassignments::{
     ListPartitionReassignmentsRequest, ListPartitionReassignmentsResponse,
 };
@@ -206,6 +208,7 @@ declared_apis! {
     ListTransactionsRequest,
     ConsumerGroupHeartbeatRequest,
     ConsumerGroupDescribeRequest,
+    ListConfigResourcesRequest,
     DescribeTopicPartitionsRequest,
 }
 

@@ -25,16 +25,17 @@ kafka_api! {
         /// The new maximum level; below 1 deletes the finalized feature.
         max_version_level: i16,
         /// v0 only.
-        allow_downgrade: bool => until(0),
+        allow_downgrade: bool => until(0).ignorable(),
         /// v1+: one of [`UPGRADE`], [`SAFE_DOWNGRADE`], [`UNSAFE_DOWNGRADE`].
-        upgrade_type: i8 = UPGRADE => since(1),
+        upgrade_type: i8 = UPGRADE => since(1).ignorable(),
     }
 
     pub struct UpdateFeaturesResponse {
         throttle_time_ms: i32,
         error_code: i16,
         error_message: Option<String> => nullable(),
-        results: Vec<UpdatableFeatureResult>,
+        /// v0-1 (v2 reports only the top-level error).
+        results: Vec<UpdatableFeatureResult> => until(1).ignorable(),
     }
 
     pub struct UpdatableFeatureResult {
