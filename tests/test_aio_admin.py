@@ -106,15 +106,28 @@ async def test_start_fails_without_blocking_the_loop() -> None:
 
 
 @pytest.mark.asyncio
+@pytest.mark.tansu_skip('Tansu creates topics in about a millisecond: no wait to measure the loop across')
 async def test_loop_keeps_ticking_during_admin_calls(admin: AIOKafkaAdminClient) -> None:
-    """Creating and deleting a 50-partition topic and waiting for it: the loop runs meanwhile."""
+    """Creating and deleting a 100-partition topic (the broker answers once the partitions exist
+    or are gone): the loop runs other tasks while the calls wait on the worker thread."""
     name = _name('probe')
     probe = LoopProbe()
-    response = await admin.create_topics([NewTopic(name, 50, 1)], timeout_ms=30000)
+    ticks_in_calls = 0
+
+    async def measured(call: Awaitable[Any]) -> Any:
+        nonlocal ticks_in_calls
+        before = probe.ticks
+        result = await call
+        ticks_in_calls += probe.ticks - before
+        return result
+
+    response = await measured(admin.create_topics([NewTopic(name, 100, 1)], timeout_ms=30000))
     assert response.topic_errors[0][:2] == (name, 0)
-    assert await _eventually(lambda: _partition_count(admin, name, 50))
-    await admin.delete_topics([name], timeout_ms=30000)
+    assert await _eventually(lambda: _partition_count(admin, name, 100))
+    await measured(admin.delete_topics([name], timeout_ms=30000))
     (await probe.stop()).assert_responsive()
+    # A call blocking the loop thread would leave this at 0.
+    assert ticks_in_calls >= 3, ticks_in_calls
 
 
 async def _partition_count(admin: AIOKafkaAdminClient, name: str, count: int) -> bool:
@@ -194,8 +207,10 @@ async def test_describe_cluster(admin: AIOKafkaAdminClient, broker: Broker) -> N
 
 
 @pytest.mark.asyncio
-async def test_describe_configs(admin: AIOKafkaAdminClient, topic: Callable[..., str]) -> None:
-    name = topic(1, prefix='aioadmin-configs')
+async def test_describe_configs(admin: AIOKafkaAdminClient, broker: Broker) -> None:
+    name = _name('configs')
+    await admin.create_topics([NewTopic(name, 1, 1, topic_configs={'retention.ms': '3600000'})])
+    assert await _eventually(lambda: _partition_count(admin, name, 1))
     node = (await admin.describe_cluster())['brokers'][0]['node_id']
     responses = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name),
                                               ConfigResource(ConfigResourceType.BROKER, str(node))])
@@ -206,12 +221,15 @@ async def test_describe_configs(admin: AIOKafkaAdminClient, topic: Callable[...,
     assert (code, rtype, rname) == (0, ConfigResourceType.TOPIC, name)
     by_name = {e[0]: e for e in entries}
     assert 'retention.ms' in by_name
+    assert by_name['retention.ms'][1] == '3600000'
     assert len(by_name['retention.ms']) == 6
     assert broker_response.resources[0][3] == str(node)
-    assert broker_response.to_object()['resources'][0]['config_entries']
-
-    only = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name, {'cleanup.policy': None})])
-    assert [e[0] for e in only[0].resources[0][4]] == ['cleanup.policy']
+    if broker.is_kafka:  # Tansu 0.6 describes no broker configs and drops a request naming keys
+        assert broker_response.to_object()['resources'][0]['config_entries']
+        only = await admin.describe_configs([ConfigResource(ConfigResourceType.TOPIC, name,
+                                                            {'retention.ms': None})])
+        assert [e[0] for e in only[0].resources[0][4]] == ['retention.ms']
+    await admin.delete_topics([name])
 
 
 @pytest.mark.asyncio
@@ -305,7 +323,9 @@ async def test_consumer_groups(admin: AIOKafkaAdminClient, bootstrap_servers: st
             assert (code, group_id, state, protocol_type) == (0, group, 'Stable', 'consumer')
             assert len(members) == 1
             member_id, client_id, _host, metadata, assignment = members[0]
-            assert member_id and client_id
+            assert member_id
+            if broker.name != 'tansu':  # Tansu 0.6 reports no client id
+                assert client_id
             assert isinstance(metadata, bytes) and isinstance(assignment, bytes)
             if broker.name != 'tansu':  # Tansu 0.6 sends the member data empty
                 assert name.encode() in metadata
@@ -397,3 +417,35 @@ async def test_delete_records(admin: AIOKafkaAdminClient, bootstrap_servers: str
     assert await admin.delete_records({tp0: RecordsToDelete(4)}, timeout_ms=5000) == {tp0: 4}
     with pytest.raises(Errors.OffsetOutOfRangeError):
         await admin.delete_records({tp0: RecordsToDelete(1000)})
+
+
+# -- security ----------------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+@pytest.mark.tansu_skip('the secure listeners are in the Apache Kafka harness')
+@pytest.mark.parametrize(('listener', 'mechanism'), [('SASL_SSL', 'SCRAM-SHA-512'),
+                                                     ('SASL_PLAINTEXT', 'OAUTHBEARER')])
+async def test_secure_listeners(broker: Broker, listener: str, mechanism: str) -> None:
+    """TLS and SASL as aiokafka takes them; aiokafka's coroutine token() runs on the client's loop."""
+    from test_security import AsyncTokenProvider, aio_config, sasl_config
+
+    provider = AsyncTokenProvider()
+    cfg = aio_config(sasl_config(broker.cluster, listener, mechanism, provider=provider))
+    admin = AIOKafkaAdminClient(**cfg)
+    await admin.start()
+    try:
+        assert (await admin.describe_cluster())['brokers']
+        assert isinstance(await admin.list_topics(), list)
+    finally:
+        await admin.close()
+    if mechanism == 'OAUTHBEARER':
+        assert provider.calls >= 1
+        assert provider.loops == {id(asyncio.get_running_loop())}
+
+    cfg['sasl_plain_password'] = 'nope'
+    if mechanism != 'OAUTHBEARER':
+        admin = AIOKafkaAdminClient(**cfg)
+        with pytest.raises(Errors.SaslAuthenticationFailedError):
+            await admin.start()
+        await admin.close()
