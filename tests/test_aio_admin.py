@@ -377,7 +377,8 @@ def three_node_cluster(broker: Broker) -> Any:
 @pytest.mark.asyncio
 @pytest.mark.tansu_skip('needs a 3-node cluster')
 async def test_find_coordinator_on_three_nodes(three_node_cluster: Any) -> None:
-    """find_coordinator names the broker that really coordinates each group (which lists it)."""
+    """find_coordinator names the broker that really coordinates each group (which lists it) and
+    each transactional id."""
     admin = AIOKafkaAdminClient(bootstrap_servers=three_node_cluster.bootstrap_servers)
     await admin.start()
     try:
@@ -392,14 +393,36 @@ async def test_find_coordinator_on_three_nodes(three_node_cluster: Any) -> None:
                 sync.alter_group_offsets(group, {TopicPartition(name, 0): 0})
         finally:
             sync.close()
-        seen = set()
+        # Leaders of the internal topics may still move in a new cluster (and the coordinators
+        # with them): each check is retried until the answers agree.
         for group in groups:
-            coordinator = await admin.find_coordinator(group)
-            seen.add(coordinator)
-            assert group in [g for g, _ in await admin.list_consumer_groups(broker_ids=[coordinator])]
-            responses = await admin.describe_consumer_groups([group], group_coordinator_id=coordinator)
-            assert responses[0].groups[0][0] == 0
-        assert len(seen) >= 1
+            async def coordinates(group: str = group) -> bool:
+                coordinator = await admin.find_coordinator(group)
+                listed = [g for g, _ in await admin.list_consumer_groups(broker_ids=[coordinator])]
+                responses = await admin.describe_consumer_groups([group], group_coordinator_id=coordinator)
+                return group in listed and responses[0].groups[0][0] == 0
+
+            assert await _eventually(coordinates), group
+
+        # Transactional ids: the coordinator DescribeTransactions reports.
+        for i in range(3):
+            transactional_id = _name(f'txn{i}')
+            producer = KafkaProducer(bootstrap_servers=three_node_cluster.bootstrap_servers,
+                                     transactional_id=transactional_id)
+            try:
+                producer.init_transactions()
+            finally:
+                producer.close()
+
+            async def coordinates(transactional_id: str = transactional_id) -> bool:
+                sync = KafkaAdminClient(bootstrap_servers=three_node_cluster.bootstrap_servers)
+                try:
+                    expected = sync.describe_transactions([transactional_id])[transactional_id].coordinator_id
+                finally:
+                    sync.close()
+                return bool(await admin.find_coordinator(transactional_id, coordinator_type=1) == expected)
+
+            assert await _eventually(coordinates), transactional_id
     finally:
         await admin.close()
 
