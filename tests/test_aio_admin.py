@@ -150,6 +150,10 @@ async def test_create_and_delete_topics(admin: AIOKafkaAdminClient) -> None:
     # Errors are reported in the response, not raised (as aiokafka).
     again = await admin.create_topics([NewTopic(name, 3, 1)])
     assert again.topic_errors[0][1] == Errors.TopicAlreadyExistsError.errno
+    zero = _name('zero')
+    refused = await admin.create_topics([NewTopic('bad name!', 1, 1), NewTopic(zero, 0, 1)])
+    assert [(t, code) for t, code, _msg in refused.topic_errors] == [
+        ('bad name!', Errors.InvalidTopicError.errno), (zero, Errors.InvalidPartitionsError.errno)]
 
     deleted = await admin.delete_topics([name])
     assert deleted.topic_error_codes == [(name, 0)]

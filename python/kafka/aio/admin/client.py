@@ -267,18 +267,30 @@ class AIOKafkaAdminClient:
             error_message)`` per topic (errors are reported there, not raised).
         """
         specs = {}
+        refused: dict[str, tuple[str, int, str]] = {}
         for topic in new_topics:
-            specs[topic.name] = {
+            spec = {
                 'num_partitions': topic.num_partitions,
                 'replication_factor': topic.replication_factor,
                 'assignments': dict(topic.replica_assignments or {}),
                 'configs': dict(topic.topic_configs or {}),
             }
+            try:
+                KafkaAdminClient._topic_specs({topic.name: spec})
+            except Errors.KafkaError as exc:
+                # What the broker would refuse (bad name, partition count or replication
+                # factor) is reported in the response with the broker's code, as aiokafka does.
+                refused[topic.name] = (topic.name, exc.errno, str(exc))
+                continue
+            specs[topic.name] = spec
         log.debug('Attempting to send create topic request for %r', new_topics)
-        result = await self._run(KafkaAdminClient.create_topics, specs, self._timeout(timeout_ms),
-                                 validate_only, False)
-        return CreateTopicsResponse_v3(0, [(t['name'], t['error_code'], t['error_message'])
-                                           for t in result['topics']])
+        answered: dict[str, tuple[str, int, str]] = {}
+        if specs:
+            result = await self._run(KafkaAdminClient.create_topics, specs, self._timeout(timeout_ms),
+                                     validate_only, False)
+            answered = {t['name']: (t['name'], t['error_code'], t['error_message']) for t in result['topics']}
+        order = list(dict.fromkeys(t.name for t in new_topics))
+        return CreateTopicsResponse_v3(0, [answered.get(n) or refused[n] for n in order if n in answered or n in refused])
 
     async def delete_topics(self, topics: list[str], timeout_ms: int | None = None) -> Response:
         """Delete topics from the cluster.
