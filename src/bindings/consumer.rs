@@ -75,6 +75,12 @@ pub(super) fn poll_err(py: Python<'_>, e: PollError) -> PyErr {
             PollError::Partition(tp, PartitionError::Broker(code)) => {
                 to_pyerr(py, Error::broker(code, format!("fetching {}-{}", tp.topic, tp.partition)))
             }
+            PollError::Partition(tp, PartitionError::Truncated { offset, leader_epoch }) => {
+                let oam = py.import("kafka.structs")?.getattr("OffsetAndMetadata")?;
+                let d = PyDict::new(py);
+                d.set_item(tp_obj(py, &tp)?, oam.call1((offset, "", leader_epoch))?)?;
+                make_err(py, "LogTruncationError", d.into_any())
+            }
             PollError::Partition(tp, PartitionError::Corrupt(m)) => {
                 to_pyerr(py, Error::broker(2, format!("{}-{}: {m}", tp.topic, tp.partition)))
             }

@@ -124,7 +124,7 @@ fn schedule(sh: &Arc<Shared>) {
 /// The leader reports that our log diverged from its own after `end_offset` (the end of
 /// `epoch`, the last epoch we share). As Java's consumer: if records past that point were
 /// fetched, they are gone from the log; continue at `end_offset` when auto_offset_reset is set,
-/// else report the truncation (OffsetOutOfRangeError, as kafka-python has no LogTruncation).
+/// else report the truncation (LogTruncationError, as kafka-python 3).
 fn truncated(
     ps: &mut PartitionState,
     tp: &TopicPartition,
@@ -168,7 +168,7 @@ fn truncated(
             tp.topic,
             tp.partition
         );
-        ps.error = Some(PartitionError::OutOfRange(fetched));
+        ps.error = Some(PartitionError::Truncated { offset: end_offset, leader_epoch: epoch });
     }
 }
 
@@ -515,7 +515,7 @@ mod tests {
 
         let mut ps = partition();
         truncated(&mut ps, &tp, 3, 7, 20, false);
-        assert!(matches!(ps.error, Some(PartitionError::OutOfRange(20))));
+        assert!(matches!(ps.error, Some(PartitionError::Truncated { offset: 7, leader_epoch: 3 })));
     }
 
     #[test]

@@ -50,6 +50,9 @@ pub enum PartitionError {
     Broker(i16),
     /// Records could not be decoded (corrupt, CRC mismatch).
     Corrupt(String),
+    /// KIP-320: the leader's log was truncated below the position and auto_offset_reset='none':
+    /// the offset (and its leader epoch) where the log diverged.
+    Truncated { offset: i64, leader_epoch: i32 },
 }
 
 /// Records of one batch waiting to be handed to the application.
