@@ -127,7 +127,7 @@ def test_help_for_every_admin_command(capsys: pytest.CaptureFixture[str]) -> Non
             names.append(f'{group.GROUP} {cmd.COMMAND}')
     assert {g.GROUP for g in DEFAULT_COMMAND_GROUPS} == {
         'acls', 'cluster', 'configs', 'topics', 'partitions', 'groups', 'transactions', 'users'}
-    assert len(names) == 40
+    assert len(names) == 41
 
 
 def test_admin_group_without_command_prints_its_help() -> None:
