@@ -186,6 +186,7 @@ def test_configs_list(admin: Callable[..., Any], broker: Broker) -> None:
     assert admin('configs', 'list', '-r', 'client_metrics') is not None
 
 
+@pytest.mark.tansu_skip("Tansu's ListOffsets and DeleteRecords do not follow Kafka's offsets")
 def test_partitions_create_offsets_delete_records(admin: Callable[..., Any], topic: Callable[..., str],
                                                   bootstrap_servers: str) -> None:
     name = topic()
@@ -239,6 +240,7 @@ def _commit_group(bootstrap: str, name: str, group: str, n: int = 3) -> None:
     assert len(proc.stdout.splitlines()) == n
 
 
+@pytest.mark.tansu_skip("Tansu's ListOffsets does not follow Kafka's offsets (lag)")
 def test_groups(admin: Callable[..., Any], topic: Callable[..., str], bootstrap_servers: str) -> None:
     name = topic()
     group = f'cli-group-{uuid.uuid4().hex[:8]}'

@@ -116,10 +116,11 @@ def _print_records(consumer: Any, config: argparse.Namespace, progress: Progress
                 raise BrokenPipeError
             continue
         for records in batches.values():
+            # Counted when taken: the position (and what close() commits) already moved past them.
+            progress.add(len(records))
             for record in records:
                 out.write(format_record(record, config.format, config.encoding))
                 out.write('\n')
-            progress.add(len(records))
         out.flush()
         last_record = time.monotonic()
 
