@@ -93,9 +93,11 @@ def _run(config: argparse.Namespace, kwargs: dict[str, Any]) -> int:
     except (BrokerResponseError, UnsupportedCommand) as exc:
         sys.stderr.write(f'{exc}\n')
         return 1
-    except (KafkaError, ValueError, RuntimeError) as exc:
-        sys.stderr.write(f'{type(exc).__name__}: {exc}\n' if isinstance(exc, KafkaError)
-                         else f'{exc.args[0] if exc.args else exc}\n')
+    except ValueError as exc:
+        sys.stderr.write(f'{exc.args[0] if exc.args else exc}\n')
+        return 1
+    except (KafkaError, TypeError, RuntimeError) as exc:
+        sys.stderr.write(f'{type(exc).__name__}: {exc}\n')
         return 1
     except BrokenPipeError:
         raise
