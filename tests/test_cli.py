@@ -147,7 +147,7 @@ def test_admin_requires_bootstrap_servers() -> None:
 
 # -- admin: topics, configs, partitions --------------------------------------------------------
 
-def test_topics(admin: Callable[..., Any], broker: Broker) -> None:
+def test_topics(admin: Callable[..., Any], bootstrap_servers: str) -> None:
     name = f'cli-{uuid.uuid4().hex[:10]}'
     created = admin('topics', 'create', '-t', name, '--num-partitions', '2', '--replication-factor', '1')
     assert [t['name'] for t in created['topics']] == [name]
@@ -158,6 +158,11 @@ def test_topics(admin: Callable[..., Any], broker: Broker) -> None:
     described = admin('topics', 'describe', '-t', name)
     assert described[0]['name'] == name
     assert sorted(p['partition_index'] for p in described[0]['partitions']) == [0, 1]
+    topic_id = described[0]['topic_id']
+    if topic_id:  # by id (KIP-516): works where the client supports it, else a clean error
+        proc = run('admin', '-b', bootstrap_servers, '--format', 'json', 'topics', 'describe', '--id', topic_id)
+        assert 'Traceback' not in proc.stderr
+        assert name in proc.stdout if proc.returncode == 0 else proc.stderr.strip()
     raw = admin('topics', 'describe', '-t', name, fmt='raw')
     assert raw.startswith('[{') and f"'name': '{name}'" in raw
     admin('topics', 'delete', '-t', name)
