@@ -267,6 +267,12 @@ def test_groups(admin: Callable[..., Any], topic: Callable[..., str], bootstrap_
     assert reset[name]['0']['offset'] == 4  # clamped to the latest offset
     reset = admin('groups', 'reset-offsets', '-g', group, '--by-duration', 'PT1H')
     assert reset[name]['0']['offset'] == 0
+    reset = admin('groups', 'reset-offsets', '-g', group, '-p', f'{name}:0', '--to-datetime', '2999-01-01T00:00:00')
+    assert reset[name]['0']['offset'] == 4  # no record that late: the latest offset
+    reset = admin('groups', 'reset-offsets', '-g', group, '--to-current')
+    assert reset[name]['0']['offset'] == 4
+    proc = admin('groups', 'reset-offsets', '-g', group, '--by-duration', 'one hour', expect_rc=1)
+    assert 'Invalid ISO-8601 duration: one hour' in proc.stderr
     admin('groups', 'delete-offsets', '-g', group, '-p', f'{name}:0')
     assert admin('groups', 'list-offsets', '-g', group) == {}
     assert admin('groups', 'delete', '-g', group) == {group: 'OK'}
@@ -640,3 +646,24 @@ def test_ssl_flags(secure: Any, topic: Callable[..., str]) -> None:
                '--format', 'json', 'topics', 'list')
     assert proc.returncode == 0, proc.stderr
     assert name in json.loads(proc.stdout)
+
+
+def test_console_script_round_trip(topic: Callable[..., str], bootstrap_servers: str) -> None:
+    """The installed ``kafka-python`` script runs the three tools (prog names included)."""
+    name = topic()
+
+    def script(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([str(CONSOLE_SCRIPT), *args], input=stdin, capture_output=True, text=True,
+                              timeout=TIMEOUT_S, env=_env(), check=False)
+
+    proc = script('producer', '-b', bootstrap_servers, '-t', name, stdin='via-script\n')
+    assert proc.returncode == 0, proc.stderr
+    proc = script('consumer', '-b', bootstrap_servers, '-t', name, '-C', 'auto_offset_reset=earliest',
+                  '--max-messages', '1')
+    assert (proc.returncode, proc.stdout) == (0, 'via-script\n'), proc.stderr
+    proc = script('admin', '-b', bootstrap_servers, '--format', 'json', 'topics', 'describe', '-t', name)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)[0]['name'] == name
+    proc = script('admin', 'topics', 'nope')
+    assert proc.returncode == 2
+    assert proc.stderr.startswith('usage: kafka-python admin topics')

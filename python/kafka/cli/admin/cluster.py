@@ -67,7 +67,10 @@ class GetBrokerVersion(Command):
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         broker_id = int(args.broker)
         data = require(client, 'get_broker_version_data')(broker_id)
-        return {broker_id: data.broker_version_str}
+        version = getattr(data, 'broker_version_str', None)
+        if version is None:
+            version = '.'.join(str(part) for part in data.broker_version)
+        return {broker_id: version}
 
 
 class DescribeFeatures(Command):
