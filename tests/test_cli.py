@@ -130,6 +130,33 @@ def test_help_for_every_admin_command(capsys: pytest.CaptureFixture[str]) -> Non
     assert len(names) == 41
 
 
+def test_flags_match_kafka_python_3() -> None:
+    """Every command, flag, dest, default, requiredness and choice list of kafka-python 3.0.12's
+    command line is ours too (compared from argparse in its scratch venv; additions allowed)."""
+    from test_api_surface import _reference_python
+
+    script = Path(__file__).resolve().parent / 'cli_introspect.py'
+    reference_python = _reference_python('kafka-python-3.0.12', 'kafka-python==3.0.12')
+    dumps = []
+    for python in (reference_python, Path(sys.executable)):
+        proc = subprocess.run([str(python), str(script)], capture_output=True, text=True, timeout=120,
+                              check=False)
+        assert proc.returncode == 0, proc.stderr
+        dumps.append(json.loads(proc.stdout))
+    reference, ours = dumps
+    assert len(reference) == 44  # admin, consumer, producer and 41 admin commands
+    differences = []
+    for command, options in reference.items():
+        for name, spec in options.items():
+            mine = ours.get(command, {}).get(name)
+            if mine is None:
+                differences.append(f'{command}: {name} missing')
+                continue
+            differences.extend(f'{command}: {name} {key} {spec[key]!r} != {mine[key]!r}'
+                               for key in spec if spec[key] != mine[key])
+    assert differences == []
+
+
 def test_admin_group_without_command_prints_its_help() -> None:
     proc = run('admin', 'topics')
     assert proc.returncode == 1
