@@ -625,6 +625,19 @@ def test_logging_flags(bootstrap_servers: str, tmp_path: Path) -> None:
     proc = run('admin', '-b', bootstrap_servers, '-l', 'DEBUG', '-L', 'kafka.cli.admin', '--log-file',
                str(log_file), 'cluster', 'describe')
     assert proc.returncode == 0, proc.stderr
+    assert log_file.exists()
+    config = tmp_path / 'logging.json'
+    config.write_text(json.dumps({
+        'version': 1,
+        'formatters': {'plain': {'format': 'CFG %(name)s %(message)s'}},
+        'handlers': {'file': {'class': 'logging.FileHandler', 'filename': str(tmp_path / 'cfg.log'),
+                              'formatter': 'plain'}},
+        'root': {'level': 'DEBUG', 'handlers': ['file']},
+    }))
+    proc = run('producer', '-b', bootstrap_servers, '-t', f'cli-log-{uuid.uuid4().hex[:8]}', '--log-config',
+               str(config), '-l', 'INFO', '-L', 'kafka.cli.producer', stdin='x\n')
+    assert proc.returncode == 0, proc.stderr
+    assert 'CFG kafka.cli.producer Message produced' in (tmp_path / 'cfg.log').read_text()
     proc = run('admin', '-b', bootstrap_servers, '-l', 'LOUD', 'cluster', 'describe')
     assert proc.returncode == 2 and 'Unrecognized log level: LOUD' in proc.stderr
 
