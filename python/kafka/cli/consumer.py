@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 import select
 import sys
 import time
@@ -102,6 +103,8 @@ def _print_records(consumer: Any, config: argparse.Namespace, progress: Progress
     out = sys.stdout
     limit = config.max_messages
     idle_limit_s = None if consumer_timeout_ms is None else float(consumer_timeout_ms) / 1000.0
+    if idle_limit_s is not None and not math.isfinite(idle_limit_s):
+        idle_limit_s = None
     last_record = time.monotonic()
     while limit is None or progress.count < limit:
         wait_ms = POLL_INTERVAL_MS
