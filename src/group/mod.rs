@@ -7,4 +7,4 @@
 pub mod assignor;
 pub mod coordinator;
 
-pub use coordinator::{CommitOffset, Committed, Coordinator, GroupConfig, JoinResult};
+pub use coordinator::{CommitOffset, Committed, Coordinator, CustomAssignors, GroupConfig, JoinResult};
