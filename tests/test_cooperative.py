@@ -1,0 +1,434 @@
+"""KIP-429 cooperative rebalancing, pluggable assignors and on_partitions_lost, on a real broker.
+
+- a cooperative-sticky group of our consumers and a confluent-kafka (librdkafka) member scales
+  up and down while records flow: every record is processed, none is delivered again after its
+  offset was committed, and revocations are incremental;
+- an application's AbstractPartitionAssignor runs on the group leader (KafkaConsumer and
+  kafka.aio's AIOKafkaConsumer), and an invalid result is refused;
+- a member that lost its membership reports its partitions through on_partitions_lost.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+import uuid
+from collections import defaultdict
+from typing import Any, Callable
+
+import kafka.errors as Errors
+import pytest
+from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
+from kafka.coordinator.assignors.abstract import AbstractPartitionAssignor, RebalanceProtocol
+from kafka.coordinator.assignors.cooperative_sticky import CooperativeStickyAssignor
+from kafka.coordinator.assignors.range import RangePartitionAssignor
+from kafka.protocol.consumer.metadata import ConsumerProtocolAssignment, ConsumerProtocolSubscription
+
+FAST_GROUP = {'session_timeout_ms': 6000, 'heartbeat_interval_ms': 500, 'auto_offset_reset': 'earliest'}
+
+
+def wait_for(cond: Callable[[], bool], timeout: float = 90.0, what: str = 'condition') -> None:
+    deadline = time.monotonic() + timeout
+    while not cond():
+        assert time.monotonic() < deadline, f'{what} not reached in time'
+        time.sleep(0.1)
+
+
+class Ledger:
+    """What the group did: records processed, offsets committed, listener events per member.
+
+    A record delivered below an offset already committed for its partition is a duplicate
+    after a commit (``violations``)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.processed: list[tuple[str, int, int]] = []
+        self.committed: dict[int, int] = defaultdict(int)
+        self.violations: list[tuple[str, int, int, int]] = []
+        self.revoked: dict[str, list[TopicPartition]] = defaultdict(list)
+        self.assignment: dict[str, set[TopicPartition]] = {}
+
+    def deliver(self, member: str, partition: int, offset: int) -> None:
+        with self.lock:
+            if offset < self.committed[partition]:
+                self.violations.append((member, partition, offset, self.committed[partition]))
+            self.processed.append((member, partition, offset))
+
+    def commit(self, positions: dict[int, int]) -> None:
+        with self.lock:
+            for p, o in positions.items():
+                self.committed[p] = max(self.committed[p], o)
+
+    def take_revoked(self) -> dict[str, set[TopicPartition]]:
+        with self.lock:
+            out = {m: set(r) for m, r in self.revoked.items()}
+            self.revoked.clear()
+            return out
+
+
+class OurMember(threading.Thread):
+    """A cooperative-sticky KafkaConsumer committing synchronously after every batch."""
+
+    def __init__(self, name: str, bootstrap: str, topic: str, group: str, ledger: Ledger) -> None:
+        super().__init__(daemon=True, name=name)
+        self.ledger = ledger
+        self.consumer = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
+                                      partition_assignment_strategy=[CooperativeStickyAssignor], **FAST_GROUP)
+        member = self
+
+        class Listener(ConsumerRebalanceListener):
+            def on_partitions_revoked(self, revoked: Any) -> None:
+                with ledger.lock:
+                    ledger.revoked[name].extend(revoked)
+                    ledger.assignment[name] = member.consumer.assignment() - set(revoked)
+
+            def on_partitions_assigned(self, assigned: Any) -> None:
+                with ledger.lock:
+                    ledger.assignment[name] = member.consumer.assignment()
+
+        self.consumer.subscribe([topic], listener=Listener())
+        self.stop = threading.Event()
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            while not self.stop.is_set():
+                records = self.consumer.poll(timeout_ms=200, max_records=2000)
+                if not records:
+                    continue
+                positions = {}
+                for tp, recs in records.items():
+                    for r in recs:
+                        self.ledger.deliver(self.name, r.partition, r.offset)
+                    positions[tp.partition] = recs[-1].offset + 1
+                try:
+                    self.consumer.commit()
+                except (Errors.CommitFailedError, Errors.RebalanceInProgressError, Errors.IllegalGenerationError):
+                    continue
+                self.ledger.commit(positions)
+            self.consumer.close()
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            self.error = exc
+
+    def shutdown(self) -> None:
+        self.stop.set()
+        self.join(60)
+        assert self.error is None, self.error
+
+
+class TheirMember(threading.Thread):
+    """A confluent-kafka (librdkafka) cooperative-sticky member, committing after every batch."""
+
+    def __init__(self, name: str, bootstrap: str, topic: str, group: str, ledger: Ledger) -> None:
+        from confluent_kafka import Consumer
+
+        super().__init__(daemon=True, name=name)
+        self.ledger = ledger
+        self.consumer = Consumer({
+            'bootstrap.servers': bootstrap, 'group.id': group, 'enable.auto.commit': False,
+            'partition.assignment.strategy': 'cooperative-sticky', 'session.timeout.ms': 6000,
+            'heartbeat.interval.ms': 500, 'auto.offset.reset': 'earliest'})
+        self.topic = topic
+        self.stop = threading.Event()
+        self.error: BaseException | None = None
+
+    def _assigned(self, consumer: Any, parts: Any) -> None:
+        with self.ledger.lock:
+            self.ledger.assignment[self.name] = {TopicPartition(p.topic, p.partition) for p in consumer.assignment()} \
+                | {TopicPartition(p.topic, p.partition) for p in parts}
+
+    def _revoked(self, consumer: Any, parts: Any) -> None:
+        gone = {TopicPartition(p.topic, p.partition) for p in parts}
+        with self.ledger.lock:
+            self.ledger.revoked[self.name].extend(gone)
+            self.ledger.assignment[self.name] = {
+                TopicPartition(p.topic, p.partition) for p in consumer.assignment()} - gone
+
+    def run(self) -> None:
+        from confluent_kafka import KafkaException
+
+        try:
+            self.consumer.subscribe([self.topic], on_assign=self._assigned, on_revoke=self._revoked)
+            while not self.stop.is_set():
+                msgs = self.consumer.consume(num_messages=2000, timeout=0.2)
+                positions = {}
+                for m in msgs:
+                    if m.error():
+                        continue
+                    self.ledger.deliver(self.name, m.partition(), m.offset())
+                    positions[m.partition()] = m.offset() + 1
+                if not positions:
+                    continue
+                try:
+                    self.consumer.commit(asynchronous=False)
+                except KafkaException:
+                    continue
+                self.ledger.commit(positions)
+            self.consumer.close()
+        except BaseException as exc:  # noqa: BLE001 - reported by the test
+            self.error = exc
+
+    def shutdown(self) -> None:
+        self.stop.set()
+        self.join(60)
+        assert self.error is None, self.error
+
+
+def produce_flow(bootstrap: str, topic: str, total: int, partitions: int, stop: threading.Event) -> threading.Thread:
+    """Produces ``total`` records round-robin over the partitions, in bursts, in a thread."""
+    from confluent_kafka import Producer
+
+    def run() -> None:
+        producer = Producer({'bootstrap.servers': bootstrap, 'linger.ms': 5})
+        for i in range(total):
+            producer.produce(topic, value=b'%d' % i, partition=i % partitions)
+            if i % 2000 == 1999:
+                producer.flush(30)
+                if stop.wait(0.1):
+                    break
+        producer.flush(30)
+
+    t = threading.Thread(target=run, daemon=True)
+    t.start()
+    return t
+
+
+@pytest.mark.tansu_skip('the scaled cooperative group is checked on Apache Kafka')
+def test_cooperative_group_with_librdkafka_scales_while_records_flow(bootstrap_servers: str,
+                                                                      topic: Callable[..., str]) -> None:
+    partitions, total = 12, 60000
+    t = topic(partitions)
+    group = f'coop-{uuid.uuid4().hex[:8]}'
+    ledger = Ledger()
+    all_parts = {TopicPartition(t, p) for p in range(partitions)}
+    stop = threading.Event()
+    producer = produce_flow(bootstrap_servers, t, total, partitions, stop)
+
+    def settled(names: list[str]) -> bool:
+        with ledger.lock:
+            sets = [ledger.assignment.get(n, set()) for n in names]
+        sizes = sorted(len(s) for s in sets)
+        return (sum(sizes) == partitions and set().union(*sets) == all_parts
+                and sizes[-1] - sizes[0] <= 1)
+
+    members: dict[str, Any] = {}
+    try:
+        # Ours first (so one of ours leads and assigns to the librdkafka member), then theirs.
+        for name in ('ours-0', 'ours-1'):
+            members[name] = OurMember(name, bootstrap_servers, t, group, ledger)
+            members[name].start()
+        members['theirs'] = TheirMember('theirs', bootstrap_servers, t, group, ledger)
+        members['theirs'].start()
+        wait_for(lambda: settled(list(members)), what='3 members settled')
+        time.sleep(2)  # a follow-up rebalance, if any, has run
+        wait_for(lambda: settled(list(members)), what='3 members settled')
+        ledger.take_revoked()
+        before = {n: set(s) for n, s in ledger.assignment.items()}
+
+        # Scale up: a third one of ours joins. Only what it takes is revoked, nothing else.
+        members['ours-2'] = OurMember('ours-2', bootstrap_servers, t, group, ledger)
+        members['ours-2'].start()
+        wait_for(lambda: settled(list(members)), what='4 members settled')
+        time.sleep(2)
+        wait_for(lambda: settled(list(members)), what='4 members settled')
+        revoked = ledger.take_revoked()
+        with ledger.lock:
+            after = {n: set(s) for n, s in ledger.assignment.items() if n in members}
+        moved = sum(len(r) for r in revoked.values())
+        assert moved == len(after['ours-2']) == partitions // 4, (revoked, after)
+        for name, gone in revoked.items():
+            assert not gone & after[name], f'{name} revoked partitions it kept: {gone & after[name]}'
+            assert before[name] - gone == after[name], (name, before[name], gone, after[name])
+
+        # Scale down: the first member (likely the leader) leaves; the others only gain.
+        leaver = members.pop('ours-0')
+        leaver.shutdown()
+        with ledger.lock:
+            ledger.assignment.pop('ours-0', None)
+        wait_for(lambda: settled(list(members)), what='3 members settled after the leave')
+        time.sleep(2)
+        wait_for(lambda: settled(list(members)), what='3 members settled after the leave')
+        revoked = ledger.take_revoked()
+        for name in members:
+            assert not revoked.get(name), f'{name} revoked {revoked.get(name)} when a member left'
+
+        producer.join(120)
+        ends = total // partitions
+        wait_for(lambda: len({(p, o) for _, p, o in list(ledger.processed)}) >= total, timeout=120,
+                 what='every record processed')
+    finally:
+        stop.set()
+        for m in members.values():
+            m.shutdown()
+    seen = {(p, o) for _, p, o in ledger.processed}
+    assert seen == {(p, o) for p in range(partitions) for o in range(ends)}, 'records lost'
+    assert not ledger.violations, f'records delivered again after their commit: {ledger.violations[:10]}'
+
+
+class GreedyAssignor(AbstractPartitionAssignor):
+    """Gives every partition to the members whose subscription user data says b'greedy'."""
+
+    name = 'greedy-first'
+
+    def __init__(self, mood: bytes = b'greedy') -> None:
+        self.mood = mood
+        self.assign_calls: list[list[str]] = []
+        self.assignments: list[tuple[list[TopicPartition], int]] = []
+
+    def metadata(self, topics: Any) -> ConsumerProtocolSubscription:
+        return ConsumerProtocolSubscription(0, sorted(topics), self.mood)
+
+    def assign(self, cluster: Any, members: Any) -> dict[str, ConsumerProtocolAssignment]:
+        self.assign_calls.append(sorted(m.member_id for m in members))
+        greedy = sorted(m.member_id for m in members if m.metadata.user_data == b'greedy')
+        topics = sorted({t for m in members for t in m.metadata.topics})
+        out = {m.member_id: ConsumerProtocolAssignment(0, [], b'') for m in members}
+        for i, (topic, p) in enumerate((t, p) for t in topics for p in sorted(cluster.partitions_for_topic(t))):
+            owner = greedy[i % len(greedy)]
+            parts = dict(out[owner].assigned_partitions)
+            parts.setdefault(topic, []).append(p)
+            out[owner] = ConsumerProtocolAssignment(0, sorted(parts.items()), b'')
+        return out
+
+    def on_assignment(self, assignment: ConsumerProtocolAssignment, generation: int) -> None:
+        self.assignments.append((assignment.partitions(), generation))
+
+
+def test_custom_python_assignor_runs_on_the_leader(bootstrap_servers: str, topic: Callable[..., str]) -> None:
+    t = topic(4)
+    group = f'custom-{uuid.uuid4().hex[:8]}'
+    greedy, modest = GreedyAssignor(b'greedy'), GreedyAssignor(b'modest')
+    a = KafkaConsumer(t, bootstrap_servers=bootstrap_servers, group_id=group,
+                      partition_assignment_strategy=[greedy, RangePartitionAssignor], **FAST_GROUP)
+    b = KafkaConsumer(t, bootstrap_servers=bootstrap_servers, group_id=group,
+                      partition_assignment_strategy=[modest], **FAST_GROUP)
+    try:
+        everything = {TopicPartition(t, p) for p in range(4)}
+
+        def done() -> bool:
+            a.poll(timeout_ms=100)
+            b.poll(timeout_ms=100)
+            return a.assignment() == everything and not b.assignment() and bool(modest.assignments)
+
+        wait_for(done, what='the greedy assignment')
+        # Exactly one member (the leader) ran assign(), over both members.
+        calls = greedy.assign_calls + modest.assign_calls
+        assert calls and all(len(c) == 2 for c in calls[-1:]), calls
+        assert not (greedy.assign_calls and modest.assign_calls) or len(calls) > 1
+        # Both heard their assignment and its generation.
+        assert set(greedy.assignments[-1][0]) == everything and greedy.assignments[-1][1] >= 1
+        assert modest.assignments[-1][0] == []
+    finally:
+        a.close()
+        b.close()
+
+
+class BrokenAssignor(GreedyAssignor):
+    name = 'broken'
+
+    def assign(self, cluster: Any, members: Any) -> dict[str, ConsumerProtocolAssignment]:
+        return {m.member_id: ConsumerProtocolAssignment(0, [('no-such-topic', [0])], b'') for m in members}
+
+
+def test_invalid_custom_assignment_is_refused(bootstrap_servers: str, topic: Callable[..., str]) -> None:
+    t = topic(1)
+    c = KafkaConsumer(t, bootstrap_servers=bootstrap_servers, group_id=f'broken-{uuid.uuid4().hex[:8]}',
+                      partition_assignment_strategy=[BrokenAssignor], **FAST_GROUP)
+    try:
+        with pytest.raises(Errors.KafkaError, match='does not exist'):
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                c.poll(timeout_ms=200)
+        assert not c.assignment()
+    finally:
+        c.close()
+
+
+def test_aio_consumer_uses_a_custom_assignor(bootstrap_servers: str, topic: Callable[..., str]) -> None:
+    from kafka.aio import AIOKafkaConsumer
+
+    t = topic(3)
+    assignor = GreedyAssignor()
+
+    async def main() -> None:
+        consumer = AIOKafkaConsumer(t, bootstrap_servers=bootstrap_servers, group_id=f'aio-{uuid.uuid4().hex[:8]}',
+                                    partition_assignment_strategy=(assignor,), session_timeout_ms=6000,
+                                    heartbeat_interval_ms=500)
+        await consumer.start()
+        try:
+            assert consumer.assignment() == {TopicPartition(t, p) for p in range(3)}
+            assert len(assignor.assign_calls) >= 1 and assignor.assignments
+        finally:
+            await consumer.stop()
+
+    asyncio.run(main())
+
+
+def test_strategy_validation() -> None:
+    with pytest.raises(Errors.KafkaConfigurationError, match='common'):
+        KafkaConsumer(bootstrap_servers='localhost:1', group_id='g', api_version=(4, 0),
+                      partition_assignment_strategy=[RangePartitionAssignor, CooperativeStickyAssignor])
+    assert CooperativeStickyAssignor().supported_protocols() == [RebalanceProtocol.COOPERATIVE]
+
+
+class LostRecorder(ConsumerRebalanceListener):
+    def __init__(self) -> None:
+        self.events: list[tuple[str, set[TopicPartition]]] = []
+
+    def on_partitions_revoked(self, revoked: Any) -> None:
+        self.events.append(('revoked', set(revoked)))
+
+    def on_partitions_assigned(self, assigned: Any) -> None:
+        self.events.append(('assigned', set(assigned)))
+
+    def on_partitions_lost(self, lost: Any) -> None:
+        self.events.append(('lost', set(lost)))
+
+
+@pytest.mark.parametrize('strategy', [RangePartitionAssignor, CooperativeStickyAssignor])
+def test_on_partitions_lost_after_the_member_was_dropped(bootstrap_servers: str, topic: Callable[..., str],
+                                                         strategy: Any) -> None:
+    """A member that let max_poll_interval_ms pass has left the group: its next poll reports
+    the partitions lost (not revoked: they may already belong to someone else), then rejoins."""
+    t = topic(2)
+    listener = LostRecorder()
+    c = KafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=f'lost-{uuid.uuid4().hex[:8]}',
+                      partition_assignment_strategy=[strategy], max_poll_interval_ms=2000, **FAST_GROUP)
+    c.subscribe([t], listener=listener)
+    try:
+        everything = {TopicPartition(t, p) for p in range(2)}
+        wait_for(lambda: bool(c.poll(timeout_ms=100)) or c.assignment() == everything, what='assignment')
+        listener.events.clear()
+        time.sleep(4)  # poll() not called: the member leaves the group
+        wait_for(lambda: bool(c.poll(timeout_ms=100)) or c.assignment() == everything, what='reassignment')
+        assert listener.events[0] == ('lost', everything), listener.events
+        assert ('revoked', everything) not in listener.events
+        assert listener.events[-1] == ('assigned', everything), listener.events
+    finally:
+        c.close()
+
+
+def test_listener_without_on_partitions_lost_override_gets_revoked(bootstrap_servers: str, topic: Callable[..., str]) -> None:
+    t = topic(1)
+    events: list[tuple[str, set[TopicPartition]]] = []
+
+    class Listener(ConsumerRebalanceListener):
+        def on_partitions_revoked(self, revoked: Any) -> None:
+            events.append(('revoked', set(revoked)))
+
+        def on_partitions_assigned(self, assigned: Any) -> None:
+            events.append(('assigned', set(assigned)))
+
+    c = KafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=f'duck-{uuid.uuid4().hex[:8]}',
+                      max_poll_interval_ms=2000, **FAST_GROUP)
+    c.subscribe([t], listener=Listener())
+    try:
+        mine = {TopicPartition(t, 0)}
+        wait_for(lambda: bool(c.poll(timeout_ms=100)) or c.assignment() == mine, what='assignment')
+        events.clear()
+        time.sleep(4)
+        wait_for(lambda: bool(c.poll(timeout_ms=100)) or c.assignment() == mine, what='reassignment')
+        assert events[0] == ('revoked', mine) and events[-1] == ('assigned', mine), events
+    finally:
+        c.close()
