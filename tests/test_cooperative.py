@@ -195,8 +195,10 @@ def produce_flow(bootstrap: str, topic: str, total: int, partitions: int, stop: 
 
 
 @pytest.mark.tansu_skip('the scaled cooperative group is checked on Apache Kafka')
+@pytest.mark.parametrize('first', ['ours', 'theirs'])
 def test_cooperative_group_with_librdkafka_scales_while_records_flow(bootstrap_servers: str,
-                                                                      topic: Callable[..., str]) -> None:
+                                                                      topic: Callable[..., str], first: str) -> None:
+    """``first`` joins first and leads: our leader assigns to librdkafka, or the other way."""
     partitions, total = 12, 60000
     t = topic(partitions)
     group = f'coop-{uuid.uuid4().hex[:8]}'
@@ -214,12 +216,13 @@ def test_cooperative_group_with_librdkafka_scales_while_records_flow(bootstrap_s
 
     members: dict[str, Any] = {}
     try:
-        # Ours first (so one of ours leads and assigns to the librdkafka member), then theirs.
-        for name in ('ours-0', 'ours-1'):
-            members[name] = OurMember(name, bootstrap_servers, t, group, ledger)
+        order = ['ours-0', 'ours-1', 'theirs'] if first == 'ours' else ['theirs', 'ours-0', 'ours-1']
+        for name in order:
+            cls = TheirMember if name == 'theirs' else OurMember
+            members[name] = cls(name, bootstrap_servers, t, group, ledger)
             members[name].start()
-        members['theirs'] = TheirMember('theirs', bootstrap_servers, t, group, ledger)
-        members['theirs'].start()
+            if name == order[0]:
+                wait_for(lambda: settled([order[0]]), what='the first member assigned')
         wait_for(lambda: settled(list(members)), what='3 members settled')
         time.sleep(2)  # a follow-up rebalance, if any, has run
         wait_for(lambda: settled(list(members)), what='3 members settled')
@@ -241,7 +244,7 @@ def test_cooperative_group_with_librdkafka_scales_while_records_flow(bootstrap_s
             assert not gone & after[name], f'{name} revoked partitions it kept: {gone & after[name]}'
             assert before[name] - gone == after[name], (name, before[name], gone, after[name])
 
-        # Scale down: the first member (likely the leader) leaves; the others only gain.
+        # Scale down: one of ours leaves (the leader, when ours lead); the others only gain.
         leaver = members.pop('ours-0')
         leaver.shutdown()
         with ledger.lock:
