@@ -435,3 +435,34 @@ def test_listener_without_on_partitions_lost_override_gets_revoked(bootstrap_ser
         assert events[0] == ('revoked', mine) and events[-1] == ('assigned', mine), events
     finally:
         c.close()
+
+
+def test_builtin_assignors_run_from_python() -> None:
+    from kafka.coordinator.assignors._adapter import AssignmentCluster, GroupMember, resolve_strategy
+    from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
+
+    cluster = AssignmentCluster({'t0': 3, 't1': 3})
+    members = [GroupMember(m, None, ConsumerProtocolSubscription(0, ['t0', 't1'], b'')) for m in ('C0', 'C1')]
+    ranged = RangePartitionAssignor.assign(cluster, members)
+    assert ranged['C0'].assigned_partitions == [('t0', [0, 1]), ('t1', [0, 1])]
+    assert ranged['C1'].partitions() == [TopicPartition('t0', 2), TopicPartition('t1', 2)]
+    robin = RoundRobinPartitionAssignor().assign(cluster, {m.member_id: m.metadata for m in members})
+    assert robin['C0'].assigned_partitions == [('t0', [0, 2]), ('t1', [1])]
+
+    class Reversed(RangePartitionAssignor):
+        name = 'reversed-range'
+
+        @classmethod
+        def assign(cls, cluster: Any, members: Any) -> Any:
+            out = super().assign(cluster, members)
+            ids = sorted(out)
+            return dict(zip(ids, reversed([out[i] for i in ids])))
+
+    class Plain(RangePartitionAssignor):
+        pass
+
+    entries, protocol = resolve_strategy([Plain, Reversed, RangePartitionAssignor()])
+    assert entries[0] == 'range' and entries[2] == 'range' and entries[1].name == 'reversed-range'
+    assert protocol == RebalanceProtocol.EAGER
+    assert Reversed.assign(cluster, members)['C1'].assigned_partitions == [('t0', [0, 1]), ('t1', [0, 1])]
+    assert resolve_strategy([CooperativeStickyAssignor])[1] == RebalanceProtocol.COOPERATIVE

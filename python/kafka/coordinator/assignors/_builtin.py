@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from kafka.coordinator.assignors._adapter import run_builtin
-from kafka.coordinator.assignors.abstract import AbstractPartitionAssignor
+from kafka.coordinator.assignors.abstract import AbstractPartitionAssignor, RebalanceProtocol
 from kafka.protocol.consumer.metadata import ConsumerProtocolAssignment, ConsumerProtocolSubscription
 
 
@@ -23,6 +23,11 @@ class NativePartitionAssignor(AbstractPartitionAssignor):
         result = run_builtin(cls._native_name, cluster, members)
         ids = members.keys() if isinstance(members, dict) else [m.member_id for m in members]
         return {m: ConsumerProtocolAssignment(cls.version, sorted(result.get(m, [])), b'') for m in ids}
+
+    @classmethod
+    def supported_protocols(cls) -> list[RebalanceProtocol]:  # type: ignore[override]
+        """EAGER (the cooperative-sticky assignor: COOPERATIVE)."""
+        return [RebalanceProtocol.EAGER]
 
     @classmethod
     def metadata(cls, topics: Any) -> ConsumerProtocolSubscription:

@@ -23,7 +23,8 @@ class CooperativeStickyAssignor(StickyPartitionAssignor):
     name = 'cooperative-sticky'
     version = 1
 
-    def supported_protocols(self) -> list[RebalanceProtocol]:
+    @classmethod
+    def supported_protocols(cls) -> list[RebalanceProtocol]:  # type: ignore[override]
         """COOPERATIVE only (as kafka-python 3)."""
         return [RebalanceProtocol.COOPERATIVE]
 
