@@ -364,7 +364,8 @@ impl PyConsumer {
         parts_to(py, &self.inner.assignment())
     }
 
-    /// One step of group membership: ("stable"|"pending"|"revoke"|"assigned", partitions).
+    /// One step of group membership: ("stable"|"pending"|"revoke"|"assigned"|"lost", partitions),
+    /// or "joining" when a cooperative join runs while the member keeps consuming.
     fn group_step<'py>(
         &self,
         py: Python<'py>,
@@ -380,6 +381,9 @@ impl PyConsumer {
                 GroupStep::Revoke(p) => return Ok(("revoke", parts_to(py, &p)?)),
                 GroupStep::Assigned(p) => return Ok(("assigned", parts_to(py, &p)?)),
                 GroupStep::Lost(p) => return Ok(("lost", parts_to(py, &p)?)),
+                GroupStep::Pending if inner.consuming_during_join() => {
+                    return Ok(("joining", PyList::empty(py)));
+                }
                 GroupStep::Pending => {
                     py.check_signals()?;
                     if Instant::now() >= deadline {
@@ -426,6 +430,11 @@ impl PyConsumer {
                 return Ok(PyDict::new(py));
             }
         }
+    }
+
+    /// Whether the membership was lost since the last group step (and forgets it).
+    fn take_membership_lost(&self) -> bool {
+        self.inner.take_membership_lost()
     }
 
     fn needs_group_step(&self) -> bool {

@@ -61,6 +61,9 @@ struct Shared {
     ready_async: Notify,
     fetch_wake: Arc<Notify>,
     coordinator: OnceLock<Arc<Coordinator>>,
+    /// A join finished and waits for a group step (wakes a poll that consumes during a
+    /// cooperative join). Cleared by the step.
+    join_done: AtomicBool,
     closed: AtomicBool,
     busy_nodes: Mutex<HashSet<i32>>,
     metrics: Metrics,
@@ -140,6 +143,7 @@ impl Consumer {
             ready_async: Notify::new(),
             fetch_wake: Arc::new(Notify::new()),
             coordinator: OnceLock::new(),
+            join_done: AtomicBool::new(false),
             closed: AtomicBool::new(false),
             busy_nodes: Mutex::new(HashSet::new()),
             metrics: Metrics::default(),
@@ -250,7 +254,25 @@ impl Consumer {
 
     /// Whether poll() should return so that [`Self::group_step`] can run a rebalance.
     pub fn needs_group_step(&self) -> bool {
-        self.coordinator().is_some_and(|c| c.rejoin_needed()) && self.is_auto_assigned()
+        self.coordinator().is_some_and(|c| c.rejoin_needed() || self.shared.join_done.load(Ordering::Acquire))
+            && self.is_auto_assigned()
+    }
+
+    /// Whether a cooperative join is running while this member keeps consuming its partitions
+    /// (poll() hands out records meanwhile; the join's end wakes it).
+    pub fn consuming_during_join(&self) -> bool {
+        let Some(c) = self.coordinator() else { return false };
+        if c.rebalance_protocol() != RebalanceProtocol::Cooperative {
+            return false;
+        }
+        let running = self.progress.lock().join.as_ref().is_some_and(|j| !j.is_done());
+        running && !self.shared.state.lock().assignment.is_empty()
+    }
+
+    /// Whether the membership was lost (fenced, expired, left) since the last group step;
+    /// forgets it (close() reports the partitions lost rather than revoked then).
+    pub fn take_membership_lost(&self) -> bool {
+        self.coordinator().is_some_and(|c| c.take_lost())
     }
 
     pub fn is_auto_assigned(&self) -> bool {
@@ -273,12 +295,19 @@ impl Consumer {
         if let Some(step) = self.apply_completion(&mut progress, &coord) {
             return Ok(step);
         }
+        if progress.join.is_none() {
+            self.shared.join_done.store(false, Ordering::Release);
+        }
         if let Some(slot) = progress.join.clone() {
-            let waited = runtime().block_on(async { tokio::time::timeout(timeout, slot.wait()).await });
+            let keeps = coord.rebalance_protocol() == RebalanceProtocol::Cooperative
+                && !self.shared.state.lock().assignment.is_empty();
+            let wait = if keeps { Duration::ZERO } else { timeout };
+            let waited = runtime().block_on(async { tokio::time::timeout(wait, slot.wait()).await });
             if waited.is_err() {
                 return Ok(GroupStep::Pending);
             }
             progress.join = None;
+            self.shared.join_done.store(false, Ordering::Release);
             return match self.finish_join(&mut progress, &coord, slot.take())? {
                 Next::Step(step) => Ok(step),
                 Next::CommitThenRevoke(parts) => {
@@ -342,8 +371,12 @@ impl Consumer {
                 return Ok(step);
             }
             let running = self.progress.lock().join.clone();
+            if running.is_none() {
+                self.shared.join_done.store(false, Ordering::Release);
+            }
             if let Some(slot) = running {
-                if tokio::time::timeout_at(deadline.into(), slot.wait()).await.is_err() {
+                let wait_until = if touch && self.consuming_during_join() { Instant::now() } else { deadline };
+                if tokio::time::timeout_at(wait_until.into(), slot.wait()).await.is_err() {
                     return Ok(GroupStep::Pending);
                 }
                 let next = {
@@ -352,6 +385,7 @@ impl Consumer {
                         continue; // a concurrent step took this result
                     }
                     progress.join = None;
+                    self.shared.join_done.store(false, Ordering::Release);
                     self.finish_join(&mut progress, &coord, slot.take())?
                 };
                 return match next {
@@ -414,6 +448,9 @@ impl Consumer {
         match self.coordinator() {
             Some(c) => {
                 c.touch_poll();
+                if self.consuming_during_join() {
+                    return false;
+                }
                 c.rejoin_needed() || !c.is_stable() || self.progress.lock().join.is_some()
             }
             None => {
@@ -650,7 +687,9 @@ impl Consumer {
                 self.shared.metrics.records.fetch_add(n as u64, Ordering::Relaxed);
                 return Ok(drained);
             }
-            if self.coordinator().is_some_and(|c| c.rejoin_needed()) && st.partitions_auto_assigned() {
+            if self.coordinator().is_some_and(|c| c.rejoin_needed() || self.shared.join_done.load(Ordering::Acquire))
+                && st.partitions_auto_assigned()
+            {
                 return Ok(Vec::new());
             }
             if self.shared.closed.load(Ordering::Acquire) {

@@ -407,7 +407,7 @@ class AIOKafkaConsumer:
                 self._flush_positions()  # the revocation's auto-commit sees what was handed out
                 left = min(max(0.0, deadline - time.monotonic()), _WAIT_SLICE_S)
                 kind, parts = await self._aio.group_step(left, touch)
-                if kind == 'stable':
+                if kind in ('stable', 'joining'):  # joining: a cooperative join; keep consuming
                     return True
                 if kind == 'pending':
                     if time.monotonic() < deadline and not self._closed:

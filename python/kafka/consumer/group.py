@@ -419,7 +419,7 @@ class KafkaConsumer:
             left = max(0.0, deadline - time.monotonic())
             kind, parts = self._native.group_step(left)
             tps = {TopicPartition(t, p) for t, p in parts}
-            if kind == 'stable':
+            if kind in ('stable', 'joining'):  # joining: a cooperative join; keep consuming
                 return True
             if kind == 'pending':
                 return False
@@ -841,8 +841,10 @@ class KafkaConsumer:
             # Leaving the group revokes the assignment: the listener runs while this consumer is
             # still a member, so offsets it commits are accepted (as kafka-python and Java do).
             assigned = self.assignment()
+            lost = self._native.take_membership_lost()
             if assigned:
-                self._call_listener('on_partitions_revoked', assigned)
+                # A member the group already dropped cannot commit: its partitions are lost.
+                self._call_listener('on_partitions_lost' if lost else 'on_partitions_revoked', assigned)
                 self._flush_iter_positions()
         self._native.close(autocommit, None if timeout_ms is None else timeout_ms / 1000.0)
         self._run_commit_callbacks()
