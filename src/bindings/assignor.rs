@@ -14,13 +14,14 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
 use crate::group::assignor::{
-    assignor_by_name, GroupAssignment, GroupAssignor, MemberAssignment, MemberSubscription, RebalanceProtocol,
-    Subscription,
+    assignor_by_name, GroupAssignment, GroupAssignor, MemberAssignment, MemberSubscription,
+    RebalanceProtocol, Subscription,
 };
 
 type PartitionsList = Vec<(String, Vec<i32>)>;
 /// (member_id, group_instance_id, version, topics, user_data, owned, generation, rack_id)
-type MemberTuple = (String, Option<String>, i16, Vec<String>, Option<Vec<u8>>, PartitionsList, i32, Option<String>);
+type MemberTuple =
+    (String, Option<String>, i16, Vec<String>, Option<Vec<u8>>, PartitionsList, i32, Option<String>);
 
 fn describe(py: Python<'_>, e: PyErr) -> String {
     let kind = e.get_type(py).name().map(|n| n.to_string()).unwrap_or_else(|_| "Exception".into());
@@ -91,8 +92,15 @@ impl GroupAssignor for PyAssignor {
                 .bind(py)
                 .call_method1("subscription", (topics.to_vec(), owned, generation))
                 .and_then(|r| r.extract::<(i16, Vec<String>, Option<Vec<u8>>, PartitionsList, i32)>());
-            let (version, topics, user_data, owned_partitions, generation) = r.map_err(|e| describe(py, e))?;
-            Ok(Subscription { version, topics, user_data: user_data.map(Bytes::from), owned_partitions, generation })
+            let (version, topics, user_data, owned_partitions, generation) =
+                r.map_err(|e| describe(py, e))?;
+            Ok(Subscription {
+                version,
+                topics,
+                user_data: user_data.map(Bytes::from),
+                owned_partitions,
+                generation,
+            })
         })
     }
 
@@ -124,7 +132,8 @@ impl GroupAssignor for PyAssignor {
 
     fn on_assignment(&self, assignment: &MemberAssignment, generation: i32) -> Result<(), String> {
         Python::attach(|py| {
-            let parts: PartitionsList = assignment.partitions.iter().map(|(t, ps)| (t.clone(), ps.clone())).collect();
+            let parts: PartitionsList =
+                assignment.partitions.iter().map(|(t, ps)| (t.clone(), ps.clone())).collect();
             let user_data = assignment.user_data.as_ref().map(|b| b.to_vec());
             self.adapter
                 .bind(py)

@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
 
+use super::assignor::PyAssignor;
 use super::cached;
 use super::config::{client_config, get, millis};
 use super::errors::{signal_check, to_pyerr};
@@ -18,7 +19,6 @@ use crate::consumer::{
     Consumer, ConsumerConfig, Drained, GroupStep, OffsetReset, PartitionError, PollError, TopicPartition,
 };
 use crate::error::Error;
-use super::assignor::PyAssignor;
 use crate::group::assignor::GroupAssignor;
 use crate::group::{CommitOffset, CustomAssignors, GroupConfig};
 

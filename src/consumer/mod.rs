@@ -331,7 +331,8 @@ impl Consumer {
                 Prepare::Revoke(parts) => {
                     if self.shared.config.enable_auto_commit && coord.is_stable() {
                         let offsets = self.consumed_offsets();
-                        if let Err(e) = runtime().block_on(coord.commit(&offsets, true, self.deadline(None))) {
+                        if let Err(e) = runtime().block_on(coord.commit(&offsets, true, self.deadline(None)))
+                        {
                             log::warn!("auto-commit before rebalance failed: {e}");
                         }
                     }
@@ -375,7 +376,8 @@ impl Consumer {
                 self.shared.join_done.store(false, Ordering::Release);
             }
             if let Some(slot) = running {
-                let wait_until = if touch && self.consuming_during_join() { Instant::now() } else { deadline };
+                let wait_until =
+                    if touch && self.consuming_during_join() { Instant::now() } else { deadline };
                 if tokio::time::timeout_at(wait_until.into(), slot.wait()).await.is_err() {
                     return Ok(GroupStep::Pending);
                 }
@@ -520,7 +522,8 @@ impl Consumer {
         match coord.rebalance_protocol() {
             RebalanceProtocol::Eager => Prepare::Revoke(Some(owned)),
             RebalanceProtocol::Cooperative => {
-                let gone: Vec<TopicPartition> = owned.into_iter().filter(|tp| !topics.contains(&tp.topic)).collect();
+                let gone: Vec<TopicPartition> =
+                    owned.into_iter().filter(|tp| !topics.contains(&tp.topic)).collect();
                 Prepare::Revoke((!gone.is_empty()).then_some(gone))
             }
         }
@@ -582,7 +585,8 @@ impl Consumer {
                 let still_owned = if lost { BTreeSet::new() } else { owned };
                 let revoked: Vec<TopicPartition> = still_owned.difference(&assigned).cloned().collect();
                 let added: Vec<TopicPartition> = assigned.difference(&still_owned).cloned().collect();
-                progress.completion = Some(Completion { assignment: parts, added, rejoin: !revoked.is_empty() });
+                progress.completion =
+                    Some(Completion { assignment: parts, added, rejoin: !revoked.is_empty() });
                 if !lost_parts.is_empty() {
                     st.assign_from_subscribed(Vec::new());
                     return Ok(Next::Step(GroupStep::Lost(lost_parts)));
@@ -687,7 +691,9 @@ impl Consumer {
                 self.shared.metrics.records.fetch_add(n as u64, Ordering::Relaxed);
                 return Ok(drained);
             }
-            if self.coordinator().is_some_and(|c| c.rejoin_needed() || self.shared.join_done.load(Ordering::Acquire))
+            if self
+                .coordinator()
+                .is_some_and(|c| c.rejoin_needed() || self.shared.join_done.load(Ordering::Acquire))
                 && st.partitions_auto_assigned()
             {
                 return Ok(Vec::new());

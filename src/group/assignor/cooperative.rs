@@ -32,10 +32,9 @@ fn member_generation(m: &MemberSubscription) -> i32 {
     }
     match m.user_data.as_deref() {
         Some(&[a, b, c, d]) => i32::from_be_bytes([a, b, c, d]),
-        Some(data) if !data.is_empty() => StickyAssignorUserData::decode(data)
-            .ok()
-            .and_then(|d| d.generation)
-            .unwrap_or(DEFAULT_GENERATION),
+        Some(data) if !data.is_empty() => {
+            StickyAssignorUserData::decode(data).ok().and_then(|d| d.generation).unwrap_or(DEFAULT_GENERATION)
+        }
         _ => DEFAULT_GENERATION,
     }
 }
@@ -88,7 +87,11 @@ impl PartitionAssignor for CooperativeStickyAssignor {
 
     /// Java's cooperative user data: the generation as one int32, none before the first
     /// assignment. The owned partitions travel in the subscription itself.
-    fn subscription_user_data(&self, _current: &BTreeMap<String, Vec<i32>>, generation: i32) -> Option<Bytes> {
+    fn subscription_user_data(
+        &self,
+        _current: &BTreeMap<String, Vec<i32>>,
+        generation: i32,
+    ) -> Option<Bytes> {
         (generation != DEFAULT_GENERATION).then(|| Bytes::copy_from_slice(&generation.to_be_bytes()))
     }
 }
@@ -99,8 +102,10 @@ mod tests {
     use super::*;
 
     fn owning(m: MemberSubscription, a: &Assignment, generation: i32) -> MemberSubscription {
-        let owned: Vec<(String, Vec<i32>)> =
-            a.get(&m.member_id).map(|ts| ts.iter().map(|(t, ps)| (t.clone(), ps.clone())).collect()).unwrap_or_default();
+        let owned: Vec<(String, Vec<i32>)> = a
+            .get(&m.member_id)
+            .map(|ts| ts.iter().map(|(t, ps)| (t.clone(), ps.clone())).collect())
+            .unwrap_or_default();
         let mut m = m.with_owned_partitions(owned);
         m.generation = Some(generation);
         m
@@ -169,7 +174,8 @@ mod tests {
         assert_eq!(member_generation(&m), DEFAULT_GENERATION);
         m.user_data = Some(Bytes::from_static(&[0, 0, 0, 7]));
         assert_eq!(member_generation(&m), 7);
-        m.user_data = Some(StickyAssignorUserData { previous_assignment: vec![], generation: Some(9) }.encode());
+        m.user_data =
+            Some(StickyAssignorUserData { previous_assignment: vec![], generation: Some(9) }.encode());
         assert_eq!(member_generation(&m), 9);
         m.generation = Some(11);
         assert_eq!(member_generation(&m), 11);

@@ -39,7 +39,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use bytes::Bytes;
 
 pub use cooperative::CooperativeStickyAssignor;
-pub use plugin::{validate_assignment, Builtin, GroupAssignor, GroupAssignment, MemberAssignment, Subscription};
+pub use plugin::{
+    validate_assignment, Builtin, GroupAssignment, GroupAssignor, MemberAssignment, Subscription,
+};
 pub use range::RangeAssignor;
 pub use roundrobin::RoundRobinAssignor;
 pub use sticky::{StickyAssignor, StickyAssignorUserData, UserDataError};

@@ -105,7 +105,13 @@ impl GroupAssignor for Builtin {
                 generation,
             }
         } else {
-            Subscription { version: 0, topics: topics.to_vec(), user_data, owned_partitions: Vec::new(), generation: -1 }
+            Subscription {
+                version: 0,
+                topics: topics.to_vec(),
+                user_data,
+                owned_partitions: Vec::new(),
+                generation: -1,
+            }
         })
     }
 
@@ -142,11 +148,15 @@ pub fn validate_assignment(
             let count = partitions_per_topic.get(topic).copied().unwrap_or(-1);
             for &p in parts {
                 if !(0..count).contains(&p) {
-                    return Err(format!("the assignment gives {member:?} partition {topic}-{p}, which does not exist"));
+                    return Err(format!(
+                        "the assignment gives {member:?} partition {topic}-{p}, which does not exist"
+                    ));
                 }
                 if let Some(other) = owner.insert((topic.as_str(), p), member.as_str()) {
                     if other != member {
-                        return Err(format!("partition {topic}-{p} is assigned to both {other:?} and {member:?}"));
+                        return Err(format!(
+                            "partition {topic}-{p} is assigned to both {other:?} and {member:?}"
+                        ));
                     }
                 }
             }

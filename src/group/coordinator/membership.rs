@@ -150,7 +150,8 @@ impl Coordinator {
             let mut ms = MemberSubscription::new(m.member_id.clone(), s.topics);
             ms.group_instance_id.clone_from(&m.group_instance_id);
             ms.user_data = s.user_data;
-            ms.owned_partitions = s.owned_partitions.into_iter().map(|tp| (tp.topic, tp.partitions)).collect();
+            ms.owned_partitions =
+                s.owned_partitions.into_iter().map(|tp| (tp.topic, tp.partitions)).collect();
             ms.generation = (version >= 2 && s.generation_id >= 0).then_some(s.generation_id);
             ms.version = version;
             ms.rack_id = s.rack_id;
@@ -167,7 +168,9 @@ impl Coordinator {
         let (c, s) = (counts.clone(), subs.clone());
         let assignment = call_assignor(assignor, move |a| a.assign(&c, &s)).await??;
         validate_assignment(&assignment, &subs, &counts, self.protocol).map_err(|m| {
-            Error::Other(format!("IllegalStateError: partition assignor {protocol:?} returned an invalid assignment: {m}"))
+            Error::Other(format!(
+                "IllegalStateError: partition assignor {protocol:?} returned an invalid assignment: {m}"
+            ))
         })?;
         let mut out = Vec::new();
         for m in members {

@@ -288,7 +288,11 @@ impl Coordinator {
     /// The JoinGroup metadata of `assignor` for `topics`. Under the cooperative protocol the
     /// owned partitions and their generation are always this member's own (an application's
     /// assignor cannot know what was revoked or lost).
-    async fn subscription_metadata(&self, assignor: &Arc<dyn GroupAssignor>, topics: &[String]) -> Result<Bytes> {
+    async fn subscription_metadata(
+        &self,
+        assignor: &Arc<dyn GroupAssignor>,
+        topics: &[String],
+    ) -> Result<Bytes> {
         let (owned, generation) = self.owned.lock().clone();
         let (t, o) = (topics.to_vec(), owned.clone());
         let mut sub = call_assignor(assignor, move |a| a.subscription(&t, &o, generation)).await??;
