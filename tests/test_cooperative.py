@@ -473,3 +473,56 @@ def test_builtin_assignors_run_from_python() -> None:
     assert protocol == RebalanceProtocol.EAGER
     assert Reversed.assign(cluster, members)['C1'].assigned_partitions == [('t0', [0, 1]), ('t1', [0, 1])]
     assert resolve_strategy([CooperativeStickyAssignor])[1] == RebalanceProtocol.COOPERATIVE
+
+
+def evict(bootstrap: str, group: str, member_id: str) -> int:
+    """Removes ``member_id`` from ``group`` as an administrator would (LeaveGroup v3 sent to the
+    single broker, which coordinates every group); returns the member's error code."""
+    import socket
+    import struct
+
+    def string(s: str) -> bytes:
+        return struct.pack('>h', len(s)) + s.encode()
+
+    host, port = bootstrap.split(',')[0].rsplit(':', 1)
+    body = (struct.pack('>hhi', 13, 3, 7) + string('evictor') + string(group)
+            + struct.pack('>i', 1) + string(member_id) + struct.pack('>h', -1))
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(struct.pack('>i', len(body)) + body)
+        size = struct.unpack('>i', sock.recv(4, socket.MSG_WAITALL))[0]
+        resp = sock.recv(size, socket.MSG_WAITALL)
+    _corr, _throttle, error = struct.unpack('>iih', resp[:10])
+    if error:
+        return error
+    (count,) = struct.unpack('>i', resp[10:14])
+    pos = 14
+    (n,) = struct.unpack('>h', resp[pos:pos + 2])
+    pos += 2 + n
+    (n,) = struct.unpack('>h', resp[pos:pos + 2])
+    pos += 2 + max(n, 0)
+    return struct.unpack('>h', resp[pos:pos + 2])[0] if count else -1
+
+
+@pytest.mark.parametrize('strategy', [RangePartitionAssignor, CooperativeStickyAssignor])
+def test_on_partitions_lost_when_the_coordinator_drops_the_member(bootstrap_servers: str,
+                                                                  topic: Callable[..., str], strategy: Any) -> None:
+    """The coordinator removed the member (as when its session expires): its next heartbeat is
+    refused, and poll() reports the partitions lost before rejoining."""
+    t = topic(2)
+    group = f'evicted-{uuid.uuid4().hex[:8]}'
+    listener = LostRecorder()
+    c = KafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=group,
+                      partition_assignment_strategy=[strategy], **FAST_GROUP)
+    c.subscribe([t], listener=listener)
+    try:
+        everything = {TopicPartition(t, p) for p in range(2)}
+        wait_for(lambda: bool(c.poll(timeout_ms=100)) or c.assignment() == everything, what='assignment')
+        listener.events.clear()
+        _gen, member_id, _stable = c._native.group_generation()
+        assert evict(bootstrap_servers, group, member_id) == 0
+        wait_for(lambda: c.poll(timeout_ms=100) is not None and len(listener.events) >= 2, what='lost and rejoined')
+        assert listener.events[0] == ('lost', everything), listener.events
+        assert ('revoked', everything) not in listener.events
+        wait_for(lambda: c.poll(timeout_ms=100) is not None and c.assignment() == everything, what='reassignment')
+    finally:
+        c.close()
