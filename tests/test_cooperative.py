@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from collections import defaultdict
-from typing import Any, Callable
+from typing import Any, Callable, ClassVar
 
 import kafka.errors as Errors
 import pytest
@@ -526,3 +526,87 @@ def test_on_partitions_lost_when_the_coordinator_drops_the_member(bootstrap_serv
         wait_for(lambda: c.poll(timeout_ms=100) is not None and c.assignment() == everything, what='reassignment')
     finally:
         c.close()
+
+
+class AiokafkaStyleAssignor:
+    """aiokafka's assignor shape: classmethods, ``assign(cluster, member_metadata)`` with a dict,
+    one-argument ``on_assignment``; everything to the lowest member id."""
+
+    name = 'lowest-takes-all'
+    version = 0
+    seen: ClassVar[list[Any]] = []
+
+    @classmethod
+    def assign(cls, cluster: Any, member_metadata: dict[str, Any]) -> dict[str, Any]:
+        from collections import namedtuple
+
+        MemberAssignment = namedtuple('MemberAssignment', ['version', 'assignment', 'user_data'])
+        lowest = min(member_metadata)
+        topics = sorted({t for m in member_metadata.values() for t in m.subscription})
+        out = {m: MemberAssignment(0, [], b'') for m in member_metadata}
+        out[lowest] = MemberAssignment(0, [(t, sorted(cluster.partitions_for_topic(t))) for t in topics], b'')
+        return out
+
+    @classmethod
+    def metadata(cls, topics: Any) -> Any:
+        from collections import namedtuple
+
+        return namedtuple('MemberMetadata', ['version', 'subscription', 'user_data'])(0, list(topics), b'')
+
+    @classmethod
+    def on_assignment(cls, assignment: Any) -> None:
+        cls.seen.append(assignment)
+
+
+def test_aio_consumers_rebalance_cooperatively(bootstrap_servers: str, topic: Callable[..., str]) -> None:
+    """Two AIOKafkaConsumers with the cooperative-sticky assignor: the second one's arrival
+    revokes only the partitions that move; an aiokafka-style assignor class works too."""
+    from kafka.aio import AIOKafkaConsumer
+
+    t = topic(4)
+    group = f'aio-coop-{uuid.uuid4().hex[:8]}'
+    events: dict[str, list[tuple[str, set[TopicPartition]]]] = {'a': [], 'b': []}
+
+    def listener(name: str) -> ConsumerRebalanceListener:
+        class L(ConsumerRebalanceListener):
+            def on_partitions_revoked(self, revoked: Any) -> None:
+                events[name].append(('revoked', set(revoked)))
+
+            def on_partitions_assigned(self, assigned: Any) -> None:
+                events[name].append(('assigned', set(assigned)))
+
+        return L()
+
+    async def main() -> None:
+        kw: dict[str, Any] = {'bootstrap_servers': bootstrap_servers, 'group_id': group, 'session_timeout_ms': 6000,
+                              'heartbeat_interval_ms': 500,
+                              'partition_assignment_strategy': (CooperativeStickyAssignor,)}
+        a = AIOKafkaConsumer(**kw)
+        a.subscribe([t], listener=listener('a'))
+        await a.start()
+        b = AIOKafkaConsumer(**kw)
+        b.subscribe([t], listener=listener('b'))
+        try:
+            everything = {TopicPartition(t, p) for p in range(4)}
+            assert a.assignment() == everything
+            await b.start()
+            deadline = time.monotonic() + 60
+            while len(a.assignment()) != 2 or len(b.assignment()) != 2:
+                assert time.monotonic() < deadline, (a.assignment(), b.assignment())
+                await a.getmany(timeout_ms=100)
+                await b.getmany(timeout_ms=100)
+            revoked = set().union(*(p for k, p in events['a'] if k == 'revoked'))
+            assert revoked == b.assignment() and not revoked & a.assignment(), events
+            assert events['b'][-1] == ('assigned', b.assignment())
+        finally:
+            await b.stop()
+            await a.stop()
+        solo = AIOKafkaConsumer(t, bootstrap_servers=bootstrap_servers, group_id=f'{group}-solo',
+                                partition_assignment_strategy=(AiokafkaStyleAssignor,))
+        await solo.start()
+        try:
+            assert solo.assignment() == everything and AiokafkaStyleAssignor.seen
+        finally:
+            await solo.stop()
+
+    asyncio.run(main())
