@@ -610,3 +610,87 @@ def test_aio_consumers_rebalance_cooperatively(bootstrap_servers: str, topic: Ca
             await solo.stop()
 
     asyncio.run(main())
+
+
+@pytest.mark.tansu_skip('the Java consumer runs against the Apache Kafka broker')
+@pytest.mark.parametrize('first', ['ours', 'java'])
+def test_cooperative_group_with_a_java_member(broker: Any, topic: Callable[..., str], first: str) -> None:
+    """Our cooperative-sticky member and Java's CooperativeStickyAssignor in one classic group,
+    either leading: the partitions split 2/2 with incremental revocations only, and each
+    record produced afterwards is read once, by its partition's owner."""
+    import re
+    import subprocess
+
+    from brokers.apache_kafka import java_command
+
+    bootstrap = broker.bootstrap
+    partitions, per_partition = 4, 50
+    t = topic(partitions)
+    group = f'java-coop-{uuid.uuid4().hex[:8]}'
+    listener = LostRecorder()
+    ours = KafkaConsumer(bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
+                         partition_assignment_strategy=[CooperativeStickyAssignor], **FAST_GROUP)
+    ours.subscribe([t], listener=listener)
+    cmd = java_command(
+        'org.apache.kafka.tools.consumer.ConsoleConsumer', '--bootstrap-server', bootstrap, '--topic', t,
+        '--group', group, '--from-beginning', '--max-messages', str(2 * per_partition), '--timeout-ms', '60000',
+        '--command-property', 'group.protocol=classic', '--command-property',
+        'partition.assignment.strategy=org.apache.kafka.clients.consumer.CooperativeStickyAssignor',
+        '--command-property', 'session.timeout.ms=6000', '--command-property', 'heartbeat.interval.ms=500',
+        '--formatter-property', 'print.partition=true', '--formatter-property', 'print.offset=true', heap='256m')
+    java_proc: subprocess.Popen[bytes] | None = None
+    got: list[Any] = []
+    try:
+        if first == 'java':
+            java_proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            time.sleep(8)  # the JVM starts and takes every partition
+        else:
+            wait_for(lambda: ours.poll(timeout_ms=100) is not None and len(ours.assignment()) == partitions,
+                     what='our assignment')
+            java_proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        proc = java_proc
+
+        def split() -> bool:
+            for records in ours.poll(timeout_ms=200).values():
+                got.extend(records)
+            assert proc.poll() is None, proc.stderr.read().decode(errors='replace')[-3000:]  # type: ignore[union-attr]
+            return len(ours.assignment()) == partitions // 2
+
+        wait_for(split, timeout=120, what='a 2/2 split with the Java member')
+        time.sleep(2)
+        split()
+        mine = sorted(tp.partition for tp in ours.assignment())
+        from confluent_kafka import Producer
+
+        producer = Producer({'bootstrap.servers': bootstrap})
+        for p in range(partitions):
+            for i in range(per_partition):
+                producer.produce(t, value=f'{p}/{i}'.encode(), partition=p)
+        assert producer.flush(30) == 0
+        deadline = time.monotonic() + 120
+        while proc.poll() is None or len(got) < 2 * per_partition:  # keep heartbeating while Java reads
+            for records in ours.poll(timeout_ms=200).values():
+                got.extend(records)
+            assert time.monotonic() < deadline, f'ours read {len(got)}, Java still running'
+        java_out, java_err = proc.communicate()
+        assert proc.returncode == 0, java_err.decode(errors='replace')[-3000:]
+        events = list(listener.events)  # close() revokes what is left
+    finally:
+        if java_proc is not None and java_proc.poll() is None:
+            java_proc.kill()
+            java_proc.communicate()
+        ours.close()
+    theirs = sorted({int(m[1]) for m in re.finditer(rb'^Partition:(\d+)\t', java_out, re.MULTILINE)})
+    assert sorted(mine + theirs) == list(range(partitions)), (mine, theirs)
+    assert sorted((r.partition, r.value) for r in got) == \
+        sorted((p, f'{p}/{i}'.encode()) for p in mine for i in range(per_partition))
+    assert len(java_out.decode().splitlines()) == 2 * per_partition
+    kept = {TopicPartition(t, p) for p in mine}
+    revoked = set().union(*(ps for kind, ps in events if kind == 'revoked'))
+    shown = [(k, sorted(tp.partition for tp in ps)) for k, ps in events]
+    assert not revoked & kept, shown
+    assert not any(kind == 'lost' for kind, _ in events), shown
+    if first == 'java':
+        assert not revoked, shown
+    else:
+        assert revoked == {TopicPartition(t, p) for p in theirs}, shown
