@@ -148,6 +148,7 @@ def test_idempotent_producer_through_cuts_and_a_stall(proxied: KafkaCluster) -> 
     faults = Faults(list(proxied.proxies.values()))
     producer = KafkaProducer(bootstrap_servers=proxied.bootstrap('EXTERNAL'), linger_ms=5,
                              request_timeout_ms=5000, delivery_timeout_ms=120_000)
+    started = time.monotonic()
     faults.start()
     try:
         futures, ids = _produce_keyed(producer, topic, RECORDS)
@@ -160,7 +161,65 @@ def test_idempotent_producer_through_cuts_and_a_stall(proxied: KafkaCluster) -> 
     assert len(acked) == RECORDS, f'{RECORDS - len(acked)} records failed (idempotent retries must cover cuts)'
     counts = check_exactly_once_in_order(consume_all(proxied.bootstrap_servers, topic, RECORDS, extra_wait=2.0),
                                          acked, RECORDS)
-    print('idempotent producer through faults:', counts, 'cuts', faults.cuts, 'stalls', faults.stalls)
+    print(f'idempotent producer through faults: {counts} cuts {faults.cuts} stalls {faults.stalls} '
+          f'in {time.monotonic() - started:.1f}s')
+
+
+def test_confluent_kafka_control_through_cuts_and_a_stall(proxied: KafkaCluster) -> None:
+    """The control: confluent-kafka's idempotent producer through the same faults.
+
+    Its figures are printed next to ours (``make chaos`` runs with ``-s``); the assertion is that it
+    ran through the faults and lost nothing acknowledged, so a broken harness shows up here too.
+    """
+    confluent_kafka = pytest.importorskip('confluent_kafka')
+    topic = create_topic(proxied.bootstrap_servers, f'chaos-control-{uuid.uuid4().hex[:8]}', 4)
+    faults = Faults(list(proxied.proxies.values()))
+    producer = confluent_kafka.Producer({'bootstrap.servers': proxied.bootstrap('EXTERNAL'), 'linger.ms': 5,
+                                         'enable.idempotence': True, 'request.timeout.ms': 5000,
+                                         'delivery.timeout.ms': 120_000})
+    acked: set[tuple[int, int]] = set()
+    failed: list[str] = []
+
+    def report(ident: tuple[int, int]) -> Any:
+        def on_delivery(err: Any, _msg: Any) -> None:
+            if err is None:
+                acked.add(ident)
+            else:
+                failed.append(str(err))
+        return on_delivery
+
+    started = time.monotonic()
+    faults.start()
+    try:
+        pause = SPREAD_S / max(1, RECORDS // CHUNK)
+        for i in range(RECORDS):
+            key, seq = i % KEYS, i // KEYS
+            while True:
+                try:
+                    producer.produce(topic, _value(key, seq), key=b'%d' % key, on_delivery=report((key, seq)))
+                    break
+                except BufferError:
+                    producer.poll(0.05)
+            if i % CHUNK == CHUNK - 1:
+                producer.poll(0)
+                time.sleep(pause)
+        left = producer.flush(300)
+    finally:
+        faults.stop()
+    elapsed = time.monotonic() - started
+    assert left == 0 and faults.cuts >= 3 and faults.stalls == 1, (left, faults.cuts, faults.stalls)
+    records = consume_all(proxied.bootstrap_servers, topic, len(acked), extra_wait=2.0)
+    seen: dict[int, list[int]] = defaultdict(list)
+    for r in records:
+        assert r.value is not None
+        k, q = (int(x) for x in r.value.split(b':'))
+        seen[k].append(q)
+    counts = {'sent': RECORDS, 'acked': len(acked), 'failed': len(failed), 'read': len(records),
+              'lost': len(acked - {(k, q) for k, v in seen.items() for q in v}),
+              'duplicates': sum(len(v) - len(set(v)) for v in seen.values()),
+              'reordered': sum(1 for v in seen.values() for a, b in zip(v, v[1:]) if b < a)}
+    print(f'CONTROL confluent-kafka through faults: {counts} cuts {faults.cuts} in {elapsed:.1f}s')
+    assert counts['lost'] == 0, counts
 
 
 def test_asyncio_producer_through_cuts_and_a_stall(proxied: KafkaCluster) -> None:

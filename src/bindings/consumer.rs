@@ -326,6 +326,8 @@ impl PyConsumer {
             fetch_max_bytes: get(config, "fetch_max_bytes", d.fetch_max_bytes)?,
             max_partition_fetch_bytes: get(config, "max_partition_fetch_bytes", d.max_partition_fetch_bytes)?,
             check_crcs: get(config, "check_crcs", true)?,
+            enable_incremental_fetch_sessions: get(config, "enable_incremental_fetch_sessions", true)?,
+            client_rack: get(config, "client_rack", String::new())?,
             isolation_level: if get::<String>(config, "isolation_level", "read_uncommitted".into())?
                 == "read_committed"
             {

@@ -22,6 +22,11 @@ pub struct ConsumerConfig {
     pub fetch_max_bytes: i32,
     pub max_partition_fetch_bytes: i32,
     pub check_crcs: bool,
+    /// KIP-227 incremental fetch sessions (enable_incremental_fetch_sessions).
+    pub enable_incremental_fetch_sessions: bool,
+    /// KIP-392: the consumer's rack (client_rack); with a rack-aware replica selector on the
+    /// brokers, fetches go to a replica in this rack.
+    pub client_rack: String,
     /// 0 read_uncommitted, 1 read_committed.
     pub isolation_level: i8,
     /// default_api_timeout_ms: bound of blocking calls without their own timeout.
@@ -41,6 +46,8 @@ impl Default for ConsumerConfig {
             fetch_max_bytes: 52_428_800,
             max_partition_fetch_bytes: 1_048_576,
             check_crcs: true,
+            enable_incremental_fetch_sessions: true,
+            client_rack: String::new(),
             isolation_level: 0,
             default_api_timeout: Duration::from_millis(60_000),
         }

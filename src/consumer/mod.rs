@@ -19,12 +19,13 @@
 
 mod config;
 mod fetch_loop;
+mod fetch_session;
 pub mod fetcher;
 mod join;
 pub mod offsets;
 pub mod subscription;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -39,6 +40,7 @@ use crate::group::{CommitOffset, Committed, Coordinator};
 use crate::network::runtime::{block_on_until, runtime};
 use crate::network::Client;
 pub use config::{ConsumerConfig, GroupStep, PollError};
+use fetch_session::FetchSession;
 use join::{JoinOutcome, JoinSlot};
 pub use offsets::OffsetAnswer;
 pub use subscription::{
@@ -50,6 +52,10 @@ struct Metrics {
     records: AtomicU64,
     bytes: AtomicU64,
     fetches: AtomicU64,
+    /// Partitions listed in Fetch requests (an incremental fetch lists only the changed ones).
+    fetch_partitions_sent: AtomicU64,
+    /// Fetch requests sent to a preferred read replica rather than the leader (KIP-392).
+    follower_fetches: AtomicU64,
 }
 
 struct Shared {
@@ -66,6 +72,8 @@ struct Shared {
     join_done: AtomicBool,
     closed: AtomicBool,
     busy_nodes: Mutex<HashSet<i32>>,
+    /// KIP-227: one fetch session per broker fetched from.
+    fetch_sessions: Mutex<HashMap<i32, FetchSession>>,
     metrics: Metrics,
 }
 
@@ -146,6 +154,7 @@ impl Consumer {
             join_done: AtomicBool::new(false),
             closed: AtomicBool::new(false),
             busy_nodes: Mutex::new(HashSet::new()),
+            fetch_sessions: Mutex::new(HashMap::new()),
             metrics: Metrics::default(),
         });
         if let Some(g) = shared.config.group.clone() {
@@ -937,6 +946,8 @@ impl Consumer {
             ("records-consumed-total", m.records.load(Ordering::Relaxed)),
             ("bytes-fetched-total", m.bytes.load(Ordering::Relaxed)),
             ("fetch-total", m.fetches.load(Ordering::Relaxed)),
+            ("fetch-partitions-sent-total", m.fetch_partitions_sent.load(Ordering::Relaxed)),
+            ("fetch-follower-total", m.follower_fetches.load(Ordering::Relaxed)),
         ])
     }
 
@@ -967,6 +978,8 @@ impl Consumer {
             }
         }
         self.shared.closed.store(true, Ordering::Release);
+        let d = timeout.unwrap_or(Duration::from_secs(5)).min(Duration::from_secs(2));
+        let _ = block_on_until(fetch_loop::close_sessions(self.shared.clone(), d), interrupted);
         self.shared.client.close();
         self.shared.wake_all();
     }

@@ -82,6 +82,10 @@ pub struct PartitionState {
     pub position_epoch: i32,
     /// Where the next fetch starts (position plus what is buffered).
     pub next_fetch: i64,
+    /// KIP-320: the leader epoch of the record before `next_fetch` (the last fetched batch's, or
+    /// the committed offset's); -1 unknown. Sent as Fetch's `last_fetched_epoch` so that the
+    /// leader can report a truncated log instead of serving a diverged one.
+    pub fetch_epoch: i32,
     /// Committed offset must be looked up before the position is known.
     pub awaiting_committed: bool,
     /// A reset to apply (seek_to_beginning/end or auto_offset_reset).
@@ -99,6 +103,8 @@ pub struct PartitionState {
     /// A fetch or offset lookup for this partition is in flight.
     pub inflight: bool,
     pub error: Option<PartitionError>,
+    /// KIP-392: the replica to fetch from instead of the leader, and until when.
+    pub preferred_replica: Option<(i32, std::time::Instant)>,
 }
 
 impl PartitionState {
@@ -111,8 +117,15 @@ impl PartitionState {
 
     /// Moves the position (and the fetch position) to `offset`.
     pub fn seek(&mut self, offset: i64) {
+        self.seek_with_epoch(offset, -1);
+    }
+
+    /// [`Self::seek`] to an offset whose preceding record's leader epoch is known.
+    pub fn seek_with_epoch(&mut self, offset: i64, leader_epoch: i32) {
         self.clear_buffer();
         self.position = Some(offset);
+        self.position_epoch = leader_epoch;
+        self.fetch_epoch = leader_epoch;
         self.next_fetch = offset;
         self.reset = None;
         self.awaiting_committed = false;
@@ -239,7 +252,7 @@ impl SubscriptionState {
     }
 
     /// Committed-offset lookup finished for `tp`: use `offset` (or reset when there is none).
-    pub fn apply_committed(&mut self, tp: &TopicPartition, epoch: u64, offset: Option<i64>) {
+    pub fn apply_committed(&mut self, tp: &TopicPartition, epoch: u64, offset: Option<(i64, i32)>) {
         let default_reset = self.default_reset;
         if let Some(st) = self.assignment.get_mut(tp) {
             if st.epoch != epoch || !st.awaiting_committed {
@@ -248,7 +261,7 @@ impl SubscriptionState {
             st.awaiting_committed = false;
             st.inflight = false;
             match (offset, default_reset) {
-                (Some(o), _) => st.seek(o),
+                (Some((o, leader_epoch)), _) => st.seek_with_epoch(o, leader_epoch),
                 (None, Some(r)) => st.request_reset(r),
                 (None, None) => st.error = Some(PartitionError::NoOffset),
             }
@@ -452,7 +465,7 @@ mod tests {
         s.assign_from_subscribed([tp.clone()]);
         let epoch = s.assignment[&tp].epoch;
         s.assignment.get_mut(&tp).unwrap().seek(7);
-        s.apply_committed(&tp, epoch, Some(1));
+        s.apply_committed(&tp, epoch, Some((1, -1)));
         assert_eq!(s.assignment[&tp].position, Some(7));
     }
 

@@ -399,7 +399,8 @@ class KafkaCluster:
                 props[f'{prefix}.oauthbearer.sasl.jaas.config'] = (
                     'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required '
                     'unsecuredLoginStringClaim_sub="admin";')
-        props.update(self.extra_config)
+        # ``{node_id}`` in a value is this node's id (e.g. ``broker.rack=rack-{node_id}``).
+        props.update({k: v.replace('{node_id}', str(node.node_id)) for k, v in self.extra_config.items()})
         return ''.join(f'{k}={v}\n' for k, v in props.items())
 
 

@@ -31,6 +31,9 @@ class FaultProxy:
         self.target = (target_host, target_port)
         self.latency_s = 0.0
         self.cuts = 0
+        #: Bytes moved client -> broker and broker -> client (for request/response size figures).
+        self.bytes_up = 0
+        self.bytes_down = 0
         self._running = threading.Event()
         self._running.set()
         self._closed = False
@@ -96,15 +99,19 @@ class FaultProxy:
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             with self._lock:
                 self._pairs.append((client, upstream))
-            threading.Thread(target=self._pump, args=(client, upstream), daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client), daemon=True).start()
+            threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
 
-    def _pump(self, src: socket.socket, dst: socket.socket) -> None:
+    def _pump(self, src: socket.socket, dst: socket.socket, up: bool) -> None:
         try:
             while True:
                 data = src.recv(256 * 1024)
                 if not data:
                     break
+                if up:
+                    self.bytes_up += len(data)
+                else:
+                    self.bytes_down += len(data)
                 self._running.wait()
                 if self.latency_s:
                     time.sleep(self.latency_s)

@@ -108,10 +108,9 @@ class AIOKafkaConsumer:
         exclude_internal_topics (bool): Default: True.
         isolation_level (str): 'read_uncommitted' or 'read_committed'.
 
-    ``rebalance_timeout_ms``, ``consumer_timeout_ms``, ``api_version``,
-    ``connections_max_idle_ms`` and ``client_rack`` are accepted and have no
-    effect.  TLS and SASL are not supported by the core yet: setting them
-    raises :class:`~kafka.errors.KafkaConfigurationError`.
+    ``rebalance_timeout_ms``, ``consumer_timeout_ms``, ``api_version``
+    and ``connections_max_idle_ms`` are accepted and have no effect.
+    ``client_rack`` selects a replica in that rack to fetch from (KIP-392).
     """
 
     def __init__(
@@ -170,6 +169,7 @@ class AIOKafkaConsumer:
             'enable_auto_commit': bool(enable_auto_commit) and group_id is not None,
             'auto_commit_interval_ms': int(auto_commit_interval_ms),
             'check_crcs': bool(check_crcs),
+            'client_rack': client_rack or '',
             'isolation_level': isolation_level,
             'metadata_max_age_ms': int(metadata_max_age_ms),
             'max_poll_interval_ms': int(max_poll_interval_ms),

@@ -71,7 +71,7 @@ _IGNORED_CONFIGS = (
     'api_version', 'api_version_auto_timeout_ms', 'connections_max_idle_ms', 'metric_reporters',
     'metrics_enabled', 'metrics_num_samples', 'metrics_sample_window_ms', 'metric_group_prefix', 'selector',
     'legacy_iterator', 'client_dns_lookup', 'bootstrap_timeout_ms', 'socket_connection_setup_timeout_ms',
-    'socket_connection_setup_timeout_max_ms', 'enable_incremental_fetch_sessions', 'client_rack',
+    'socket_connection_setup_timeout_max_ms',
     'bootstrap_topics_filter',
 )
 # Settings that would change behaviour and are not implemented: only their default is accepted.
@@ -84,6 +84,7 @@ _NATIVE_KEYS = (
     'max_in_flight_requests_per_connection', 'auto_offset_reset', 'enable_auto_commit',
     'auto_commit_interval_ms', 'check_crcs', 'isolation_level', 'allow_auto_create_topics',
     'metadata_max_age_ms', 'max_poll_interval_ms', 'session_timeout_ms', 'heartbeat_interval_ms',
+    'enable_incremental_fetch_sessions', 'client_rack',
 )
 
 
@@ -128,6 +129,12 @@ class KafkaConsumer:
             are read in full by this consumer and offsets are not committed.
             Default: None.
         group_instance_id (str): a static member id (KIP-345). Default: None.
+        client_rack (str): the rack of this consumer; with a rack-aware
+            replica selector on the brokers, records are fetched from a
+            replica in this rack (KIP-392). Default: ''.
+        enable_incremental_fetch_sessions (bool): use incremental fetch
+            sessions (KIP-227): after the first fetch from a broker, requests
+            list only the partitions that changed. Default: True.
         key_deserializer (callable or Deserializer): called as ``f(key)``
             (also for a None key), or ``deserialize(topic, headers, key)``.
         value_deserializer (callable or Deserializer): same, for values.
