@@ -694,3 +694,24 @@ def test_cooperative_group_with_a_java_member(broker: Any, topic: Callable[..., 
         assert not revoked, shown
     else:
         assert revoked == {TopicPartition(t, p) for p in theirs}, shown
+
+
+def test_cooperative_subscription_change_revokes_only_the_dropped_topic(bootstrap_servers: str,
+                                                                        topic: Callable[..., str]) -> None:
+    t1, t2 = topic(2), topic(2)
+    listener = LostRecorder()
+    c = KafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=f'resub-{uuid.uuid4().hex[:8]}',
+                      partition_assignment_strategy=[CooperativeStickyAssignor], **FAST_GROUP)
+    c.subscribe([t1, t2], listener=listener)
+    try:
+        first = {TopicPartition(t, p) for t in (t1, t2) for p in range(2)}
+        wait_for(lambda: c.poll(timeout_ms=100) is not None and c.assignment() == first, what='assignment')
+        listener.events.clear()
+        c.subscribe([t1], listener=listener)
+        kept = {TopicPartition(t1, p) for p in range(2)}
+        wait_for(lambda: c.poll(timeout_ms=100) is not None and c.assignment() == kept
+                 and any(k == 'assigned' for k, _ in listener.events), what='the new assignment')
+        assert listener.events[0] == ('revoked', first - kept), listener.events
+        assert all(not (ps & kept) for k, ps in listener.events if k == 'revoked'), listener.events
+    finally:
+        c.close()
