@@ -33,7 +33,7 @@ KAFKA_MODULES = [
     'kafka.producer.future', 'kafka.admin', 'kafka.serializer', 'kafka.serializer.abstract',
     'kafka.partitioner', 'kafka.partitioner.default', 'kafka.coordinator.assignors.range',
     'kafka.coordinator.assignors.roundrobin', 'kafka.coordinator.assignors.sticky.sticky_assignor',
-    'kafka.coordinator.assignors.abstract', 'kafka.oauth', 'kafka.oauth.abstract', 'kafka.sasl',
+    'kafka.coordinator.assignors.abstract', 'kafka.coordinator.assignors.cooperative_sticky', 'kafka.oauth', 'kafka.oauth.abstract', 'kafka.sasl',
 ]
 # aiokafka module -> our module.
 AIO_MODULES = {

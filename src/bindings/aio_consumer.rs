@@ -264,19 +264,23 @@ impl AioConsumer {
     }
 
     /// Awaitable: one step of group membership, waiting up to `timeout_s` for a join:
-    /// ("stable"|"pending"|"revoke"|"assigned", [(topic, partition)]).
+    /// ("stable"|"pending"|"revoke"|"assigned"|"lost", [(topic, partition)]), or "joining" when a
+    /// cooperative join runs while the member keeps consuming.
     /// `touch=False` (the background membership task) does not count as a poll.
     #[pyo3(signature = (timeout_s, touch=true))]
     fn group_step<'py>(&self, py: Python<'py>, timeout_s: f64, touch: bool) -> PyResult<Bound<'py, PyAny>> {
         let consumer = self.consumer.clone_ref(py);
         let timeout = secs(timeout_s);
         super::aio_runtime::future_into_py(py, async move {
-            let step = consumer.get().core().group_step_async(timeout, touch).await.map_err(err_to_py)?;
+            let core = consumer.get().core();
+            let step = core.group_step_async(timeout, touch).await.map_err(err_to_py)?;
             Ok(match step {
                 GroupStep::Stable => ("stable", Vec::new()),
+                GroupStep::Pending if touch && core.consuming_during_join() => ("joining", Vec::new()),
                 GroupStep::Pending => ("pending", Vec::new()),
                 GroupStep::Revoke(p) => ("revoke", pairs(p)),
                 GroupStep::Assigned(p) => ("assigned", pairs(p)),
+                GroupStep::Lost(p) => ("lost", pairs(p)),
             })
         })
     }

@@ -4,12 +4,14 @@
 //! is allocated as an instance of the namedtuple class and filled in place (one allocation, no
 //! Python frame, see `new_namedtuple`); deserializers, if configured, are called from here too.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
 
+use super::assignor::PyAssignor;
 use super::cached;
 use super::config::{client_config, get, millis};
 use super::errors::{signal_check, to_pyerr};
@@ -17,7 +19,8 @@ use crate::consumer::{
     Consumer, ConsumerConfig, Drained, GroupStep, OffsetReset, PartitionError, PollError, TopicPartition,
 };
 use crate::error::Error;
-use crate::group::{CommitOffset, GroupConfig};
+use crate::group::assignor::GroupAssignor;
+use crate::group::{CommitOffset, CustomAssignors, GroupConfig};
 
 /// (topic, partition, offset, metadata, leader_epoch) as the Python layer passes commits.
 type OffsetTuple = (String, i32, i64, String, i32);
@@ -264,6 +267,27 @@ impl PyConsumer {
     }
 }
 
+/// The `assignors` entry: protocol names of built-in assignors, or `AssignorAdapter`s of the
+/// application's own (which become [`CustomAssignors`]).
+fn assignors_from(config: &Bound<'_, PyDict>) -> PyResult<(Vec<String>, CustomAssignors)> {
+    let Some(list) = config.get_item("assignors")? else {
+        return Ok((vec!["range".to_string(), "roundrobin".to_string()], CustomAssignors::default()));
+    };
+    let mut names = Vec::new();
+    let mut custom: Vec<Arc<dyn GroupAssignor>> = Vec::new();
+    for item in list.try_iter()? {
+        let item = item?;
+        if let Ok(name) = item.extract::<String>() {
+            names.push(name);
+        } else {
+            let a = PyAssignor::new(&item)?;
+            names.push(a.name().to_owned());
+            custom.push(Arc::new(a));
+        }
+    }
+    Ok((names, CustomAssignors(custom)))
+}
+
 #[pymethods]
 impl PyConsumer {
     #[new]
@@ -282,8 +306,7 @@ impl PyConsumer {
             _ => None,
         };
         let group_id: Option<String> = get(config, "group_id", None)?;
-        let assignors: Vec<String> =
-            get(config, "assignors", vec!["range".to_string(), "roundrobin".to_string()])?;
+        let (assignors, custom) = assignors_from(config)?;
         let client = client_config(config)?;
         let group = group_id.map(|g| -> PyResult<GroupConfig> {
             Ok(GroupConfig {
@@ -294,6 +317,7 @@ impl PyConsumer {
                 heartbeat_interval: millis(config, "heartbeat_interval_ms", 3_000)?,
                 retry_backoff: client.retry_backoff,
                 assignors: assignors.clone(),
+                custom_assignors: custom.clone(),
             })
         });
         let group = group.transpose()?;
@@ -348,7 +372,8 @@ impl PyConsumer {
         parts_to(py, &self.inner.assignment())
     }
 
-    /// One step of group membership: ("stable"|"pending"|"revoke"|"assigned", partitions).
+    /// One step of group membership: ("stable"|"pending"|"revoke"|"assigned"|"lost", partitions),
+    /// or "joining" when a cooperative join runs while the member keeps consuming.
     fn group_step<'py>(
         &self,
         py: Python<'py>,
@@ -363,6 +388,10 @@ impl PyConsumer {
                 GroupStep::Stable => return Ok(("stable", PyList::empty(py))),
                 GroupStep::Revoke(p) => return Ok(("revoke", parts_to(py, &p)?)),
                 GroupStep::Assigned(p) => return Ok(("assigned", parts_to(py, &p)?)),
+                GroupStep::Lost(p) => return Ok(("lost", parts_to(py, &p)?)),
+                GroupStep::Pending if inner.consuming_during_join() => {
+                    return Ok(("joining", PyList::empty(py)));
+                }
                 GroupStep::Pending => {
                     py.check_signals()?;
                     if Instant::now() >= deadline {
@@ -409,6 +438,11 @@ impl PyConsumer {
                 return Ok(PyDict::new(py));
             }
         }
+    }
+
+    /// Whether the membership was lost since the last group step (and forgets it).
+    fn take_membership_lost(&self) -> bool {
+        self.inner.take_membership_lost()
     }
 
     fn needs_group_step(&self) -> bool {

@@ -7,6 +7,7 @@ mod aio;
 mod aio_consumer;
 mod aio_future;
 mod aio_runtime;
+mod assignor;
 mod cluster;
 mod codec;
 mod config;
@@ -101,6 +102,7 @@ fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<consumer::PyConsumer>()?;
     m.add_class::<future::FutureRecordMetadata>()?;
     m.add_function(wrap_pyfunction!(murmur2, m)?)?;
+    m.add_function(wrap_pyfunction!(assignor::run_assignor, m)?)?;
     m.add_function(wrap_pyfunction!(codec::codec_compress, m)?)?;
     m.add_function(wrap_pyfunction!(codec::codec_decompress, m)?)?;
     m.add_function(wrap_pyfunction!(codec::codec_snappy_raw, m)?)?;

@@ -76,8 +76,12 @@ pub enum GroupStep {
     Stable,
     /// A join is in progress; call again.
     Pending,
-    /// Call `on_partitions_revoked` with these, then call again.
+    /// Call `on_partitions_revoked` with these, then call again (eager: everything owned;
+    /// cooperative: only the partitions taken away).
     Revoke(Vec<TopicPartition>),
-    /// The group assigned these; call `on_partitions_assigned`.
+    /// The group assigned these; call `on_partitions_assigned` (eager: the whole assignment;
+    /// cooperative: only the partitions added, as Java and kafka-python 3).
     Assigned(Vec<TopicPartition>),
+    /// The member lost these without a clean revocation (fenced, session expired): call on_partitions_lost.
+    Lost(Vec<TopicPartition>),
 }

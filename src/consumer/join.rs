@@ -56,6 +56,7 @@ impl JoinSlot {
             let r = c.join(topics, deadline).await;
             guard.0.finish(JoinOutcome::Done(r));
             if let Some(s) = shared.upgrade() {
+                s.join_done.store(true, std::sync::atomic::Ordering::Release);
                 s.wake_all();
             }
         });

@@ -25,7 +25,7 @@ mod join;
 pub mod offsets;
 pub mod subscription;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -35,6 +35,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
 use crate::error::{Error, Result};
+use crate::group::assignor::RebalanceProtocol;
 use crate::group::{CommitOffset, Committed, Coordinator};
 use crate::network::runtime::{block_on_until, runtime};
 use crate::network::Client;
@@ -66,6 +67,9 @@ struct Shared {
     ready_async: Notify,
     fetch_wake: Arc<Notify>,
     coordinator: OnceLock<Arc<Coordinator>>,
+    /// A join finished and waits for a group step (wakes a poll that consumes during a
+    /// cooperative join). Cleared by the step.
+    join_done: AtomicBool,
     closed: AtomicBool,
     busy_nodes: Mutex<HashSet<i32>>,
     /// KIP-227: one fetch session per broker fetched from.
@@ -92,8 +96,31 @@ impl Shared {
 /// The id of a commit_async call and its outcome.
 type CommitResult = (u64, Result<()>);
 
+/// What a step does before joining.
+enum Prepare {
+    /// The membership was lost: report these partitions as lost.
+    Lost(Vec<TopicPartition>),
+    /// Auto-commit, then revoke these (`None`: nothing to revoke, join at once).
+    Revoke(Option<Vec<TopicPartition>>),
+}
+
+/// What a finished join asks of the step.
+enum Next {
+    Step(GroupStep),
+    /// Auto-commit these partitions' positions, then report them revoked.
+    CommitThenRevoke(Vec<TopicPartition>),
+}
+
+/// A cooperative join's result, applied once its revocation was handled.
+struct Completion {
+    assignment: Vec<TopicPartition>,
+    added: Vec<TopicPartition>,
+    rejoin: bool,
+}
+
 struct GroupProgress {
     revoked: bool,
+    completion: Option<Completion>,
     join: Option<Arc<JoinSlot>>,
     /// A LeaveGroup sent by [`Consumer::unsubscribe_nowait`]; the next join waits for it.
     leaving: Option<JoinHandle<()>>,
@@ -124,6 +151,7 @@ impl Consumer {
             ready_async: Notify::new(),
             fetch_wake: Arc::new(Notify::new()),
             coordinator: OnceLock::new(),
+            join_done: AtomicBool::new(false),
             closed: AtomicBool::new(false),
             busy_nodes: Mutex::new(HashSet::new()),
             fetch_sessions: Mutex::new(HashMap::new()),
@@ -145,6 +173,7 @@ impl Consumer {
             shared,
             progress: Mutex::new(GroupProgress {
                 revoked: false,
+                completion: None,
                 join: None,
                 leaving: None,
                 next_autocommit: Instant::now() + interval,
@@ -209,7 +238,11 @@ impl Consumer {
                 c.request_rejoin();
             }
         }
-        self.progress.lock().revoked = false;
+        {
+            let mut p = self.progress.lock();
+            p.revoked = false;
+            p.completion = None;
+        }
         self.shared.wake_all();
     }
 
@@ -230,7 +263,25 @@ impl Consumer {
 
     /// Whether poll() should return so that [`Self::group_step`] can run a rebalance.
     pub fn needs_group_step(&self) -> bool {
-        self.coordinator().is_some_and(|c| c.rejoin_needed()) && self.is_auto_assigned()
+        self.coordinator().is_some_and(|c| c.rejoin_needed() || self.shared.join_done.load(Ordering::Acquire))
+            && self.is_auto_assigned()
+    }
+
+    /// Whether a cooperative join is running while this member keeps consuming its partitions
+    /// (poll() hands out records meanwhile; the join's end wakes it).
+    pub fn consuming_during_join(&self) -> bool {
+        let Some(c) = self.coordinator() else { return false };
+        if c.rebalance_protocol() != RebalanceProtocol::Cooperative {
+            return false;
+        }
+        let running = self.progress.lock().join.as_ref().is_some_and(|j| !j.is_done());
+        running && !self.shared.state.lock().assignment.is_empty()
+    }
+
+    /// Whether the membership was lost (fenced, expired, left) since the last group step;
+    /// forgets it (close() reports the partitions lost rather than revoked then).
+    pub fn take_membership_lost(&self) -> bool {
+        self.coordinator().is_some_and(|c| c.take_lost())
     }
 
     pub fn is_auto_assigned(&self) -> bool {
@@ -250,27 +301,56 @@ impl Consumer {
             return Ok(self.assign_all_locally(&topics, timeout));
         };
         let mut progress = self.progress.lock();
+        if let Some(step) = self.apply_completion(&mut progress, &coord) {
+            return Ok(step);
+        }
+        if progress.join.is_none() {
+            self.shared.join_done.store(false, Ordering::Release);
+        }
         if let Some(slot) = progress.join.clone() {
-            let waited = runtime().block_on(async { tokio::time::timeout(timeout, slot.wait()).await });
+            let keeps = coord.rebalance_protocol() == RebalanceProtocol::Cooperative
+                && !self.shared.state.lock().assignment.is_empty();
+            let wait = if keeps { Duration::ZERO } else { timeout };
+            let waited = runtime().block_on(async { tokio::time::timeout(wait, slot.wait()).await });
             if waited.is_err() {
                 return Ok(GroupStep::Pending);
             }
             progress.join = None;
-            return self.finish_join(&mut progress, slot.take());
+            self.shared.join_done.store(false, Ordering::Release);
+            return match self.finish_join(&mut progress, &coord, slot.take())? {
+                Next::Step(step) => Ok(step),
+                Next::CommitThenRevoke(parts) => {
+                    let offsets = self.consumed_offsets_of(&parts);
+                    if let Err(e) = runtime().block_on(coord.commit(&offsets, true, self.deadline(None))) {
+                        log::warn!("auto-commit of revoked partitions failed: {e}");
+                    }
+                    Ok(GroupStep::Revoke(parts))
+                }
+            };
         }
         if !coord.rejoin_needed() && coord.is_stable() {
             return Ok(GroupStep::Stable);
         }
         if !progress.revoked {
-            progress.revoked = true;
-            let owned = self.shared.state.lock().assigned();
-            if self.shared.config.enable_auto_commit && coord.is_stable() {
-                let offsets = self.consumed_offsets();
-                if let Err(e) = runtime().block_on(coord.commit(&offsets, true, self.deadline(None))) {
-                    log::warn!("auto-commit before rebalance failed: {e}");
+            match self.prepare_join(&coord, &topics) {
+                Prepare::Lost(parts) => {
+                    progress.revoked = true;
+                    return Ok(GroupStep::Lost(parts));
+                }
+                Prepare::Revoke(parts) => {
+                    if self.shared.config.enable_auto_commit && coord.is_stable() {
+                        let offsets = self.consumed_offsets();
+                        if let Err(e) = runtime().block_on(coord.commit(&offsets, true, self.deadline(None)))
+                        {
+                            log::warn!("auto-commit before rebalance failed: {e}");
+                        }
+                    }
+                    progress.revoked = true;
+                    if let Some(parts) = parts {
+                        return Ok(GroupStep::Revoke(parts));
+                    }
                 }
             }
-            return Ok(GroupStep::Revoke(owned));
         }
         // The application has handled the revocation: drop the partitions and join.
         self.start_join(&mut progress, &coord, topics);
@@ -297,32 +377,62 @@ impl Consumer {
             let Some(coord) = self.coordinator().cloned() else {
                 return Ok(self.assign_all_locally_async(&topics, deadline).await);
             };
+            if let Some(step) = self.apply_completion(&mut self.progress.lock(), &coord) {
+                return Ok(step);
+            }
             let running = self.progress.lock().join.clone();
+            if running.is_none() {
+                self.shared.join_done.store(false, Ordering::Release);
+            }
             if let Some(slot) = running {
-                if tokio::time::timeout_at(deadline.into(), slot.wait()).await.is_err() {
+                let wait_until =
+                    if touch && self.consuming_during_join() { Instant::now() } else { deadline };
+                if tokio::time::timeout_at(wait_until.into(), slot.wait()).await.is_err() {
                     return Ok(GroupStep::Pending);
                 }
-                let mut progress = self.progress.lock();
-                if !progress.join.as_ref().is_some_and(|j| Arc::ptr_eq(j, &slot)) {
-                    continue; // a concurrent step took this result
-                }
-                progress.join = None;
-                return self.finish_join(&mut progress, slot.take());
+                let next = {
+                    let mut progress = self.progress.lock();
+                    if !progress.join.as_ref().is_some_and(|j| Arc::ptr_eq(j, &slot)) {
+                        continue; // a concurrent step took this result
+                    }
+                    progress.join = None;
+                    self.shared.join_done.store(false, Ordering::Release);
+                    self.finish_join(&mut progress, &coord, slot.take())?
+                };
+                return match next {
+                    Next::Step(step) => Ok(step),
+                    Next::CommitThenRevoke(parts) => {
+                        let offsets = self.consumed_offsets_of(&parts);
+                        if let Err(e) = coord.commit(&offsets, true, self.deadline(None)).await {
+                            log::warn!("auto-commit of revoked partitions failed: {e}");
+                        }
+                        Ok(GroupStep::Revoke(parts))
+                    }
+                };
             }
             if !coord.rejoin_needed() && coord.is_stable() {
                 return Ok(GroupStep::Stable);
             }
             let revoked = self.progress.lock().revoked;
             if !revoked {
-                let owned = self.shared.state.lock().assigned();
-                if self.shared.config.enable_auto_commit && coord.is_stable() {
-                    let offsets = self.consumed_offsets();
-                    if let Err(e) = coord.commit(&offsets, true, self.deadline(None)).await {
-                        log::warn!("auto-commit before rebalance failed: {e}");
+                match self.prepare_join(&coord, &topics) {
+                    Prepare::Lost(parts) => {
+                        self.progress.lock().revoked = true;
+                        return Ok(GroupStep::Lost(parts));
+                    }
+                    Prepare::Revoke(parts) => {
+                        if self.shared.config.enable_auto_commit && coord.is_stable() {
+                            let offsets = self.consumed_offsets();
+                            if let Err(e) = coord.commit(&offsets, true, self.deadline(None)).await {
+                                log::warn!("auto-commit before rebalance failed: {e}");
+                            }
+                        }
+                        self.progress.lock().revoked = true;
+                        if let Some(parts) = parts {
+                            return Ok(GroupStep::Revoke(parts));
+                        }
                     }
                 }
-                self.progress.lock().revoked = true;
-                return Ok(GroupStep::Revoke(owned));
             }
             let mut progress = self.progress.lock();
             if progress.join.is_none() {
@@ -349,6 +459,9 @@ impl Consumer {
         match self.coordinator() {
             Some(c) => {
                 c.touch_poll();
+                if self.consuming_during_join() {
+                    return false;
+                }
                 c.rejoin_needed() || !c.is_stable() || self.progress.lock().join.is_some()
             }
             None => {
@@ -404,9 +517,42 @@ impl Consumer {
         (st.partitions_auto_assigned(), st.subscription.iter().cloned().collect::<Vec<_>>())
     }
 
-    /// Starts the join (after dropping the partitions: their revocation was handled).
+    /// What to do before (re)joining: report the partitions lost if the membership was lost,
+    /// else the partitions to revoke (eager: all; cooperative: those of topics no longer
+    /// subscribed, `None` when there are none).
+    fn prepare_join(&self, coord: &Coordinator, topics: &[String]) -> Prepare {
+        let mut st = self.shared.state.lock();
+        let owned = st.assigned();
+        if coord.take_lost() && !owned.is_empty() {
+            st.assign_from_subscribed(Vec::new());
+            coord.clear_owned();
+            return Prepare::Lost(owned);
+        }
+        match coord.rebalance_protocol() {
+            RebalanceProtocol::Eager => Prepare::Revoke(Some(owned)),
+            RebalanceProtocol::Cooperative => {
+                let gone: Vec<TopicPartition> =
+                    owned.into_iter().filter(|tp| !topics.contains(&tp.topic)).collect();
+                Prepare::Revoke((!gone.is_empty()).then_some(gone))
+            }
+        }
+    }
+
+    /// Starts the join after the revocation was handled: eager drops every partition,
+    /// cooperative keeps those of subscribed topics (and claims them in the join).
     fn start_join(&self, progress: &mut GroupProgress, coord: &Arc<Coordinator>, topics: Vec<String>) {
-        self.shared.state.lock().assign_from_subscribed(Vec::new());
+        {
+            let mut st = self.shared.state.lock();
+            match coord.rebalance_protocol() {
+                RebalanceProtocol::Eager => st.assign_from_subscribed(Vec::new()),
+                RebalanceProtocol::Cooperative => {
+                    let kept: Vec<TopicPartition> =
+                        st.assigned().into_iter().filter(|tp| topics.contains(&tp.topic)).collect();
+                    coord.set_owned(&kept);
+                    st.assign_from_subscribed(kept);
+                }
+            }
+        }
         let deadline = Instant::now() + self.shared.config.default_api_timeout.max(Duration::from_secs(60));
         progress.join = Some(JoinSlot::start(
             coord.clone(),
@@ -417,22 +563,65 @@ impl Consumer {
         ));
     }
 
-    /// Applies a finished join's outcome.
-    fn finish_join(&self, progress: &mut GroupProgress, outcome: Option<JoinOutcome>) -> Result<GroupStep> {
+    /// Applies a finished join's outcome. Eager: the new assignment. Cooperative: first the
+    /// partitions lost (the membership was reset during the join) or taken away, then (through
+    /// [`Self::apply_completion`]) the partitions added; a revocation asks for another
+    /// rebalance, which hands the revoked partitions to their new owners.
+    fn finish_join(
+        &self,
+        progress: &mut GroupProgress,
+        coord: &Coordinator,
+        outcome: Option<JoinOutcome>,
+    ) -> Result<Next> {
         match outcome {
             Some(JoinOutcome::Done(Ok(result))) => {
                 progress.revoked = false;
                 let mut parts = result.assignment;
                 parts.sort();
                 self.shared.client.add_topics(parts.iter().map(|tp| tp.topic.as_str()));
-                self.shared.state.lock().assign_from_subscribed(parts.clone());
                 progress.next_autocommit = Instant::now() + self.shared.config.auto_commit_interval;
-                self.shared.wake_all();
-                Ok(GroupStep::Assigned(parts))
+                let lost = coord.take_lost();
+                if coord.rebalance_protocol() == RebalanceProtocol::Eager {
+                    self.shared.state.lock().assign_from_subscribed(parts.clone());
+                    self.shared.wake_all();
+                    return Ok(Next::Step(GroupStep::Assigned(parts)));
+                }
+                let mut st = self.shared.state.lock();
+                let owned: BTreeSet<TopicPartition> = st.assigned().into_iter().collect();
+                let assigned: BTreeSet<TopicPartition> = parts.iter().cloned().collect();
+                let lost_parts: Vec<TopicPartition> =
+                    if lost { owned.iter().cloned().collect() } else { Vec::new() };
+                let still_owned = if lost { BTreeSet::new() } else { owned };
+                let revoked: Vec<TopicPartition> = still_owned.difference(&assigned).cloned().collect();
+                let added: Vec<TopicPartition> = assigned.difference(&still_owned).cloned().collect();
+                progress.completion =
+                    Some(Completion { assignment: parts, added, rejoin: !revoked.is_empty() });
+                if !lost_parts.is_empty() {
+                    st.assign_from_subscribed(Vec::new());
+                    return Ok(Next::Step(GroupStep::Lost(lost_parts)));
+                }
+                drop(st);
+                if !revoked.is_empty() {
+                    return Ok(Next::CommitThenRevoke(revoked));
+                }
+                Ok(Next::Step(self.apply_completion(progress, coord).unwrap_or(GroupStep::Pending)))
             }
             Some(JoinOutcome::Done(Err(e))) if !e.is_retriable() => Err(e),
-            _ => Ok(GroupStep::Pending),
+            _ => Ok(Next::Step(GroupStep::Pending)),
         }
+    }
+
+    /// The rest of a cooperative join once its revocation was handled: the new assignment, and
+    /// another rebalance if partitions were revoked.
+    fn apply_completion(&self, progress: &mut GroupProgress, coord: &Coordinator) -> Option<GroupStep> {
+        let c = progress.completion.take()?;
+        self.shared.state.lock().assign_from_subscribed(c.assignment);
+        self.shared.wake_all();
+        if c.rejoin {
+            log::info!("partitions were revoked; rejoining so that they reach their new owners");
+            coord.request_rejoin();
+        }
+        Some(GroupStep::Assigned(c.added))
     }
 
     /// Without group_id, subscribe() assigns every partition of the topics to this consumer.
@@ -511,7 +700,11 @@ impl Consumer {
                 self.shared.metrics.records.fetch_add(n as u64, Ordering::Relaxed);
                 return Ok(drained);
             }
-            if self.coordinator().is_some_and(|c| c.rejoin_needed()) && st.partitions_auto_assigned() {
+            if self
+                .coordinator()
+                .is_some_and(|c| c.rejoin_needed() || self.shared.join_done.load(Ordering::Acquire))
+                && st.partitions_auto_assigned()
+            {
                 return Ok(Vec::new());
             }
             if self.shared.closed.load(Ordering::Acquire) {
@@ -637,6 +830,13 @@ impl Consumer {
                 metadata: String::new(),
             })
             .collect()
+    }
+
+    /// The consumed positions of `parts` only.
+    fn consumed_offsets_of(&self, parts: &[TopicPartition]) -> Vec<CommitOffset> {
+        let mut offsets = self.consumed_offsets();
+        offsets.retain(|o| parts.contains(&o.tp));
+        offsets
     }
 
     fn commit_target(&self) -> Result<(Arc<Coordinator>, bool)> {
@@ -979,6 +1179,7 @@ impl Consumer {
             }
         }
         progress.revoked = false;
+        progress.completion = None;
         drop(progress);
         self.shared.wake_all();
     }

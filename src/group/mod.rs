@@ -1,10 +1,11 @@
 //! Consumer-group coordination: the client side of Kafka's group membership protocol.
 //!
-//! - [`assignor`]: the partition assignors (range, roundrobin, sticky);
+//! - [`assignor`]: the partition assignors (range, roundrobin, sticky, cooperative-sticky) and the
+//!   `GroupAssignor` trait through which the coordinator also runs an application's assignors;
 //! - [`coordinator`]: coordinator discovery (mod.rs), join/sync/heartbeat/leave (`membership`),
 //!   offset commit/fetch (`offsets`).
 
 pub mod assignor;
 pub mod coordinator;
 
-pub use coordinator::{CommitOffset, Committed, Coordinator, GroupConfig, JoinResult};
+pub use coordinator::{CommitOffset, Committed, Coordinator, CustomAssignors, GroupConfig, JoinResult};

@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from kafka import _fork
 from kafka import errors as Errors
-from kafka._compat import UnsupportedConfigError, collect_hosts, ensure_valid_topic_name
+from kafka._compat import collect_hosts, ensure_valid_topic_name
 from kafka._security import aiokafka_security, set_token_loop
 from kafka.aio._loop import construction_loop
 from kafka.aio.structs import ConsumerRecord, OffsetAndTimestamp
 from kafka.cluster import ClientView
 from kafka.consumer.subscription_state import AsyncConsumerRebalanceListener as _AsyncListener
 from kafka.consumer.subscription_state import ConsumerRebalanceListener as _SyncListener
+from kafka.coordinator.assignors._adapter import resolve_strategy
 from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-_SUPPORTED_ASSIGNORS = ('range', 'roundrobin', 'sticky')
 _COMMIT_FAILED = (Errors.IllegalGenerationError, Errors.UnknownMemberIdError, Errors.RebalanceInProgressError)
 # Records moved per refill of getone()'s buffer when max_poll_records is not set.
 _GETONE_BATCH = 500
@@ -100,8 +100,10 @@ class AIOKafkaConsumer:
             auto_commit_interval_ms and on stop(). Default: True.
         auto_commit_interval_ms (int): Default: 5000.
         check_crcs (bool): Default: True. metadata_max_age_ms (int): Default: 300000.
-        partition_assignment_strategy: assignor classes (range, roundrobin,
-            sticky). Default: (RoundRobinPartitionAssignor,).
+        partition_assignment_strategy: assignor classes or instances (range,
+            roundrobin, sticky, cooperative-sticky, or your own
+            AbstractPartitionAssignor, run by the group leader). Default:
+            (RoundRobinPartitionAssignor,).
         max_poll_interval_ms (int): Default: 300000.
         session_timeout_ms (int): Default: 10000. heartbeat_interval_ms (int): Default: 3000.
         max_poll_records (int or None): bound of getmany() results. Default: None.
@@ -142,16 +144,7 @@ class AIOKafkaConsumer:
             raise ValueError(f'Unrecognized auto_offset_reset value: {auto_offset_reset!r}')
         if isolation_level not in ('read_uncommitted', 'read_committed'):
             raise ValueError(f'Incorrect isolation level {isolation_level}')
-        assignors = []
-        for a in partition_assignment_strategy:
-            name = a if isinstance(a, str) else getattr(a, 'name', None)
-            if name not in _SUPPORTED_ASSIGNORS:
-                raise UnsupportedConfigError(
-                    f'partition assignor {a!r} is not supported; use RangePartitionAssignor, '
-                    'RoundRobinPartitionAssignor or StickyPartitionAssignor')
-            assignors.append(name)
-        if not assignors:
-            raise Errors.KafkaConfigurationError('partition_assignment_strategy must not be empty')
+        assignors, self._rebalance_protocol = resolve_strategy(partition_assignment_strategy)
         if _native is None:
             raise ImportError('kafka-python-rs: the native extension kafka._native is not available')
         self._loop = loop
@@ -389,6 +382,8 @@ class AIOKafkaConsumer:
     async def _call_listener(self, method: str, partitions: set[TopicPartition]) -> None:
         if self._listener is None:
             return
+        if method == 'on_partitions_lost' and not hasattr(self._listener, method):
+            method = 'on_partitions_revoked'  # aiokafka's listeners have no on_partitions_lost
         try:
             result = getattr(self._listener, method)(partitions)
             if inspect.isawaitable(result):
@@ -418,16 +413,17 @@ class AIOKafkaConsumer:
                 self._flush_positions()  # the revocation's auto-commit sees what was handed out
                 left = min(max(0.0, deadline - time.monotonic()), _WAIT_SLICE_S)
                 kind, parts = await self._aio.group_step(left, touch)
-                if kind == 'stable':
+                if kind in ('stable', 'joining'):  # joining: a cooperative join; keep consuming
                     return True
                 if kind == 'pending':
                     if time.monotonic() < deadline and not self._closed:
                         continue
                     return False
                 tps = {TopicPartition(t, p) for t, p in parts}
-                if kind == 'revoke':
+                if kind in ('revoke', 'lost'):
                     self._drop_records(tps)
-                    await self._call_listener('on_partitions_revoked', tps)
+                    await self._call_listener('on_partitions_revoked' if kind == 'revoke' else 'on_partitions_lost',
+                                              tps)
                     self._flush_positions()
                     continue
                 await self._call_listener('on_partitions_assigned', tps)

@@ -21,6 +21,7 @@ from kafka._compat import (
 from kafka._security import native_security
 from kafka.cluster import ClientView
 from kafka.consumer.subscription_state import ConsumerRebalanceListener
+from kafka.coordinator.assignors._adapter import resolve_strategy
 from kafka.coordinator.assignors.range import RangePartitionAssignor
 from kafka.coordinator.assignors.roundrobin import RoundRobinPartitionAssignor
 from kafka.future import Future
@@ -49,7 +50,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _CLIENT_ID_SEQUENCE = itertools.count(1)
-_SUPPORTED_ASSIGNORS = ('range', 'roundrobin', 'sticky')
 _COMMIT_FAILED = (Errors.IllegalGenerationError, Errors.UnknownMemberIdError, Errors.RebalanceInProgressError)
 
 
@@ -167,9 +167,12 @@ class KafkaConsumer:
         allow_auto_create_topics (bool): let metadata requests create topics.
             Default: True.
         metadata_max_age_ms (int): metadata refresh period. Default: 300000.
-        partition_assignment_strategy (list): assignor classes in order of
-            preference: RangePartitionAssignor, RoundRobinPartitionAssignor,
-            StickyPartitionAssignor. Default: [Range, RoundRobin].
+        partition_assignment_strategy (list): assignors (classes or instances) in
+            order of preference: RangePartitionAssignor, RoundRobinPartitionAssignor,
+            StickyPartitionAssignor, CooperativeStickyAssignor (KIP-429 incremental
+            rebalancing), or your own AbstractPartitionAssignor subclasses, whose
+            assign() runs on the group leader. All must support a common
+            RebalanceProtocol. Default: [Range, RoundRobin].
         max_poll_records (int): maximum records per :meth:`poll`. Default: 500.
         max_poll_interval_ms (int): if :meth:`poll` is not called within this
             time, the consumer leaves the group. Default: 300000.
@@ -295,16 +298,7 @@ class KafkaConsumer:
                 f"({self.config['connections_max_idle_ms']})")
         if self.config['group_id'] is None:
             self.config['enable_auto_commit'] = False
-        assignors = []
-        for a in self.config['partition_assignment_strategy']:
-            name = a if isinstance(a, str) else getattr(a, 'name', None)
-            if name not in _SUPPORTED_ASSIGNORS:
-                raise UnsupportedConfigError(
-                    f'partition assignor {a!r} is not supported; use RangePartitionAssignor, '
-                    'RoundRobinPartitionAssignor or StickyPartitionAssignor')
-            assignors.append(name)
-        if not assignors:
-            raise Errors.KafkaConfigurationError('partition_assignment_strategy must not be empty')
+        assignors, self._rebalance_protocol = resolve_strategy(self.config['partition_assignment_strategy'])
         if _native is None:
             raise ImportError(f'kafka._native is not available: {_NATIVE_IMPORT_ERROR}')
         native_cfg = {k: self.config[k] for k in _NATIVE_KEYS}
@@ -435,13 +429,13 @@ class KafkaConsumer:
             left = max(0.0, deadline - time.monotonic())
             kind, parts = self._native.group_step(left)
             tps = {TopicPartition(t, p) for t, p in parts}
-            if kind == 'stable':
+            if kind in ('stable', 'joining'):  # joining: a cooperative join; keep consuming
                 return True
             if kind == 'pending':
                 return False
-            if kind == 'revoke':
+            if kind in ('revoke', 'lost'):
                 self._drop_iter_records(tps)
-                self._call_listener('on_partitions_revoked', tps)
+                self._call_listener('on_partitions_revoked' if kind == 'revoke' else 'on_partitions_lost', tps)
                 self._flush_iter_positions()
                 continue
             self._call_listener('on_partitions_assigned', tps)
@@ -450,6 +444,8 @@ class KafkaConsumer:
     def _call_listener(self, method: str, partitions: set[TopicPartition]) -> None:
         if self._listener is None:
             return
+        if method == 'on_partitions_lost' and not hasattr(self._listener, method):
+            method = 'on_partitions_revoked'  # a listener without on_partitions_lost, as kafka-python 3
         try:
             getattr(self._listener, method)(partitions)
         except Exception:
@@ -855,8 +851,10 @@ class KafkaConsumer:
             # Leaving the group revokes the assignment: the listener runs while this consumer is
             # still a member, so offsets it commits are accepted (as kafka-python and Java do).
             assigned = self.assignment()
+            lost = self._native.take_membership_lost()
             if assigned:
-                self._call_listener('on_partitions_revoked', assigned)
+                # A member the group already dropped cannot commit: its partitions are lost.
+                self._call_listener('on_partitions_lost' if lost else 'on_partitions_revoked', assigned)
                 self._flush_iter_positions()
         self._native.close(autocommit, None if timeout_ms is None else timeout_ms / 1000.0)
         self._run_commit_callbacks()

@@ -9,10 +9,15 @@ from typing import Any
 class ConsumerRebalanceListener(abc.ABC):
     """Callbacks run when the group changes this consumer's partitions.
 
-    Both methods are called from inside :meth:`~kafka.KafkaConsumer.poll`
+    The methods are called from inside :meth:`~kafka.KafkaConsumer.poll`
     (or iteration), on the thread that polls: ``on_partitions_revoked`` before
-    the consumer rejoins the group (commit offsets here to avoid duplicates),
-    ``on_partitions_assigned`` once the new assignment is known.
+    the partitions are given up (commit offsets here to avoid duplicates),
+    ``on_partitions_assigned`` once the new assignment is known.  With the
+    eager protocol every rebalance revokes the whole assignment and assigns
+    the whole new one; with ``CooperativeStickyAssignor`` (KIP-429) only the
+    partitions that move are revoked and only the added ones are assigned.
+    ``on_partitions_lost`` replaces ``on_partitions_revoked`` when the group
+    already dropped this member (its offsets can no longer be committed).
     """
 
     @abc.abstractmethod

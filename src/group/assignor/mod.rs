@@ -10,6 +10,11 @@
 //! | `"range"`      | [`RangeAssignor`]        | per topic, contiguous ranges over the sorted members      |
 //! | `"roundrobin"` | [`RoundRobinAssignor`]   | all partitions dealt one by one over the sorted members   |
 //! | `"sticky"`     | [`StickyAssignor`]       | balanced, and keeps previous owners as far as possible    |
+//! | `"cooperative-sticky"` | [`CooperativeStickyAssignor`] | sticky, moving partitions over two rounds (KIP-429) |
+//!
+//! [`GroupAssignor`] (`plugin`) is what the group member uses: the built-in assignors through
+//! [`Builtin`], or an application's own (the Python bindings implement it for Python assignors),
+//! with [`validate_assignment`] checking what a leader's assignor returned.
 //!
 //! Conventions shared by all assignors:
 //! - every member of the input appears as a key of the [`Assignment`], even with nothing assigned;
@@ -22,6 +27,8 @@
 //!   should one repeat, its subscriptions are merged (topics united; group instance id, user data
 //!   and owned partitions taken from the first occurrence that has them).
 
+pub mod cooperative;
+mod plugin;
 pub mod range;
 pub mod roundrobin;
 pub mod sticky;
@@ -31,6 +38,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use bytes::Bytes;
 
+pub use cooperative::CooperativeStickyAssignor;
+pub use plugin::{
+    validate_assignment, Builtin, GroupAssignment, GroupAssignor, MemberAssignment, Subscription,
+};
 pub use range::RangeAssignor;
 pub use roundrobin::RoundRobinAssignor;
 pub use sticky::{StickyAssignor, StickyAssignorUserData, UserDataError};
@@ -49,6 +60,13 @@ pub struct MemberSubscription {
     pub user_data: Option<Bytes>,
     /// The partitions the member says it owns (ConsumerProtocolSubscription v1+), per topic.
     pub owned_partitions: Vec<(String, Vec<i32>)>,
+    /// The generation of those partitions (ConsumerProtocolSubscription v2+; `None` when absent
+    /// or -1).
+    pub generation: Option<i32>,
+    /// The version of the member's subscription.
+    pub version: i16,
+    /// The member's rack (ConsumerProtocolSubscription v3+).
+    pub rack_id: Option<String>,
 }
 
 impl MemberSubscription {
@@ -83,10 +101,47 @@ impl MemberSubscription {
 /// member id -> topic -> sorted partitions.
 pub type Assignment = BTreeMap<String, BTreeMap<String, Vec<i32>>>;
 
+/// KIP-429 rebalance protocols: EAGER revokes everything before every rejoin, COOPERATIVE only
+/// what moves (kafka-python's `RebalanceProtocol`, same values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum RebalanceProtocol {
+    Eager = 0,
+    Cooperative = 1,
+}
+
+impl RebalanceProtocol {
+    /// The protocol for kafka-python's enum value.
+    pub fn from_value(v: i64) -> Option<Self> {
+        match v {
+            0 => Some(Self::Eager),
+            1 => Some(Self::Cooperative),
+            _ => None,
+        }
+    }
+
+    /// The highest protocol every one of `supported` lists, `None` if they share none.
+    pub fn common<I: IntoIterator<Item = Vec<RebalanceProtocol>>>(supported: I) -> Option<Self> {
+        let mut common: Option<BTreeSet<RebalanceProtocol>> = None;
+        for s in supported {
+            let s: BTreeSet<_> = s.into_iter().collect();
+            common = Some(match common {
+                None => s,
+                Some(c) => c.intersection(&s).copied().collect(),
+            });
+        }
+        common.and_then(|c| c.last().copied())
+    }
+}
+
 /// A client-side partition assignor (`partition.assignment.strategy`).
 pub trait PartitionAssignor: Send + Sync {
     /// The protocol name announced in JoinGroup ("range", "roundrobin", "sticky").
     fn name(&self) -> &'static str;
+
+    /// The rebalance protocols this assignor supports.
+    fn supported_protocols(&self) -> Vec<RebalanceProtocol> {
+        vec![RebalanceProtocol::Eager]
+    }
 
     /// Assigns the partitions of the subscribed topics to `members`.
     ///
@@ -114,12 +169,13 @@ pub fn assignor_by_name(name: &str) -> Option<Box<dyn PartitionAssignor>> {
         range::NAME => Some(Box::new(RangeAssignor)),
         roundrobin::NAME => Some(Box::new(RoundRobinAssignor)),
         sticky::NAME => Some(Box::new(StickyAssignor)),
+        cooperative::NAME => Some(Box::new(CooperativeStickyAssignor)),
         _ => None,
     }
 }
 
 /// The protocol names of all assignors this crate implements.
-pub const ASSIGNOR_NAMES: [&str; 3] = [range::NAME, roundrobin::NAME, sticky::NAME];
+pub const ASSIGNOR_NAMES: [&str; 4] = [range::NAME, roundrobin::NAME, sticky::NAME, cooperative::NAME];
 
 /// A member after de-duplication, keyed by member id in [`normalize`]'s map.
 #[derive(Debug, Clone, Default)]
@@ -198,8 +254,16 @@ mod tests {
             let a = assignor_by_name(name).expect("known assignor");
             assert_eq!(a.name(), name);
         }
-        assert!(assignor_by_name("cooperative-sticky").is_none());
+        assert!(assignor_by_name("cooperative").is_none());
         assert!(assignor_by_name("").is_none());
+    }
+
+    #[test]
+    fn common_protocol() {
+        use RebalanceProtocol::*;
+        assert_eq!(RebalanceProtocol::common([vec![Eager], vec![Eager, Cooperative]]), Some(Eager));
+        assert_eq!(RebalanceProtocol::common([vec![Cooperative, Eager]]), Some(Cooperative));
+        assert_eq!(RebalanceProtocol::common([vec![Eager], vec![Cooperative]]), None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! SyncGroup, the heartbeat (which also enforces `max_poll_interval_ms`) and LeaveGroup.
 
 use super::*;
+use crate::group::assignor::{validate_assignment, MemberAssignment};
 
 impl Coordinator {
     /// Joins the group with subscription `topics` and returns the assignment. Retriable errors are
@@ -44,7 +45,7 @@ impl Coordinator {
         for a in &self.assignors {
             protocols.push(JoinGroupRequestProtocol {
                 name: a.name().to_string(),
-                metadata: self.subscription_metadata(a.as_ref(), topics)?,
+                metadata: self.subscription_metadata(a, topics).await?,
             });
         }
         let member_id = self.member.lock().member_id.clone();
@@ -100,16 +101,21 @@ impl Coordinator {
             }
             code => return Err(Error::broker(code, format!("SyncGroup of group {}", self.config.group_id))),
         }
-        let (_, assignment) = ConsumerProtocolAssignment::from_bytes(sresp.assignment)?;
+        let (version, assignment) = ConsumerProtocolAssignment::from_bytes(sresp.assignment)?;
         let mut parts = Vec::new();
-        let mut owned = BTreeMap::new();
+        let mut owned: BTreeMap<String, Vec<i32>> = BTreeMap::new();
         for tp in assignment.assigned_partitions {
             for p in &tp.partitions {
                 parts.push(TopicPartition::new(tp.topic.clone(), *p));
             }
-            owned.insert(tp.topic, tp.partitions);
+            owned.entry(tp.topic).or_default().extend(tp.partitions);
         }
-        *self.owned.lock() = (owned, resp.generation_id);
+        *self.owned.lock() = (owned.clone(), resp.generation_id);
+        if let Some(a) = self.assignors.iter().find(|a| a.name() == protocol) {
+            let mine = MemberAssignment { partitions: owned, user_data: assignment.user_data, version };
+            let generation = resp.generation_id;
+            call_assignor(a, move |a| a.on_assignment(&mine, generation)).await??;
+        }
         if self.rejoin_needed.load(Ordering::Acquire) {
             // A heartbeat saw a new rebalance start while we were syncing.
             return Err(Error::broker(ec::REBALANCE_IN_PROGRESS, "rebalance restarted"));
@@ -125,7 +131,7 @@ impl Coordinator {
         })
     }
 
-    /// The leader's job: run the assignor over every member's subscription.
+    /// The leader's job: run the assignor over every member's subscription, and check its result.
     async fn perform_assignment(
         &self,
         protocol: &str,
@@ -139,20 +145,16 @@ impl Coordinator {
         let mut subs = Vec::new();
         let mut all_topics = BTreeSet::new();
         for m in members {
-            let (_, s) = ConsumerProtocolSubscription::from_bytes(m.metadata.clone())?;
+            let (version, s) = ConsumerProtocolSubscription::from_bytes(m.metadata.clone())?;
             all_topics.extend(s.topics.iter().cloned());
             let mut ms = MemberSubscription::new(m.member_id.clone(), s.topics);
-            if let Some(id) = &m.group_instance_id {
-                ms = ms.with_group_instance_id(id.clone());
-            }
-            if let Some(ud) = s.user_data {
-                ms = ms.with_user_data(ud);
-            }
-            if !s.owned_partitions.is_empty() {
-                ms = ms.with_owned_partitions(
-                    s.owned_partitions.into_iter().map(|tp| (tp.topic, tp.partitions)).collect(),
-                );
-            }
+            ms.group_instance_id.clone_from(&m.group_instance_id);
+            ms.user_data = s.user_data;
+            ms.owned_partitions =
+                s.owned_partitions.into_iter().map(|tp| (tp.topic, tp.partitions)).collect();
+            ms.generation = (version >= 2 && s.generation_id >= 0).then_some(s.generation_id);
+            ms.version = version;
+            ms.rack_id = s.rack_id;
             subs.push(ms);
         }
         self.client.add_topics(all_topics.iter().map(String::as_str));
@@ -163,20 +165,28 @@ impl Coordinator {
                 counts.insert(t.clone(), i32::try_from(info.partitions.len()).unwrap_or(i32::MAX));
             }
         }
-        let assignment = assignor.assign(&counts, &subs);
+        let (c, s) = (counts.clone(), subs.clone());
+        let assignment = call_assignor(assignor, move |a| a.assign(&c, &s)).await??;
+        validate_assignment(&assignment, &subs, &counts, self.protocol).map_err(|m| {
+            Error::Other(format!(
+                "IllegalStateError: partition assignor {protocol:?} returned an invalid assignment: {m}"
+            ))
+        })?;
         let mut out = Vec::new();
         for m in members {
-            let parts = assignment.get(&m.member_id).cloned().unwrap_or_default();
+            let mine = assignment.get(&m.member_id).cloned().unwrap_or_default();
             let a = ConsumerProtocolAssignment {
-                assigned_partitions: parts
+                assigned_partitions: mine
+                    .partitions
                     .into_iter()
+                    .filter(|(_, ps)| !ps.is_empty())
                     .map(|(topic, partitions)| TopicPartitions { topic, partitions })
                     .collect(),
-                user_data: None,
+                user_data: mine.user_data,
             };
             out.push(SyncGroupRequestAssignment {
                 member_id: m.member_id.clone(),
-                assignment: a.to_bytes(0)?,
+                assignment: a.to_bytes(mine.version.clamp(0, consumer_protocol::MAX_VERSION))?,
             });
         }
         log::info!(

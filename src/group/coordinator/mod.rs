@@ -23,7 +23,7 @@ mod offsets;
 
 pub use offsets::{CommitOffset, Committed};
 
-use super::assignor::{assignor_by_name, MemberSubscription, PartitionAssignor};
+use super::assignor::{assignor_by_name, Builtin, GroupAssignor, MemberSubscription, RebalanceProtocol};
 use crate::consumer::subscription::TopicPartition;
 use crate::error::{Error, Result};
 use crate::network::{Client, Connection, ConnectionConfig};
@@ -44,6 +44,18 @@ pub struct GroupConfig {
     pub retry_backoff: Duration,
     /// Assignor protocol names in preference order.
     pub assignors: Vec<String>,
+    /// The application's own assignors, used for the names in `assignors` that they carry.
+    pub custom_assignors: CustomAssignors,
+}
+
+/// The application's assignors (e.g. Python `AbstractPartitionAssignor`s), by their names.
+#[derive(Clone, Default)]
+pub struct CustomAssignors(pub Vec<Arc<dyn GroupAssignor>>);
+
+impl std::fmt::Debug for CustomAssignors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.0.iter().map(|a| a.name().to_owned())).finish()
+    }
 }
 
 /// What a completed join gave this member.
@@ -69,7 +81,12 @@ struct Member {
 pub struct Coordinator {
     client: Arc<Client>,
     config: GroupConfig,
-    assignors: Vec<Box<dyn PartitionAssignor>>,
+    assignors: Vec<Arc<dyn GroupAssignor>>,
+    /// The rebalance protocol all assignors support (the highest such).
+    protocol: RebalanceProtocol,
+    /// The membership was reset (fenced, expired, left) while established; its partitions are
+    /// lost. Taken by the consumer's next group step.
+    lost: AtomicBool,
     conn: AsyncMutex<Option<Arc<Connection>>>,
     member: Mutex<Member>,
     rejoin_needed: AtomicBool,
@@ -92,22 +109,32 @@ impl Coordinator {
         config: GroupConfig,
         wake: Box<dyn Fn() + Send + Sync>,
     ) -> Result<Arc<Self>> {
-        let mut assignors = Vec::new();
+        let mut assignors: Vec<Arc<dyn GroupAssignor>> = Vec::new();
         for name in &config.assignors {
-            match assignor_by_name(name) {
-                Some(a) => assignors.push(a),
-                None => {
-                    return Err(Error::InvalidArgument(format!("unsupported partition assignor {name:?}")))
-                }
+            if let Some(a) = config.custom_assignors.0.iter().find(|a| a.name() == name) {
+                assignors.push(a.clone());
+            } else if let Some(a) = assignor_by_name(name) {
+                assignors.push(Arc::new(Builtin(a)));
+            } else {
+                return Err(Error::InvalidArgument(format!("unsupported partition assignor {name:?}")));
             }
         }
         if assignors.is_empty() {
             return Err(Error::InvalidArgument("partition_assignment_strategy is empty".into()));
         }
+        let protocol = RebalanceProtocol::common(assignors.iter().map(|a| a.supported_protocols()))
+            .ok_or_else(|| {
+                Error::InvalidArgument(format!(
+                    "partition assignors {:?} do not support a common rebalance protocol",
+                    config.assignors
+                ))
+            })?;
         let c = Arc::new(Self {
             client,
             config,
             assignors,
+            protocol,
+            lost: AtomicBool::new(false),
             conn: AsyncMutex::new(None),
             member: Mutex::new(Member { generation: -1, ..Default::default() }),
             rejoin_needed: AtomicBool::new(true),
@@ -157,8 +184,42 @@ impl Coordinator {
         self.member.lock().protocol.clone()
     }
 
+    /// The rebalance protocol of this member's assignors.
+    pub fn rebalance_protocol(&self) -> RebalanceProtocol {
+        self.protocol
+    }
+
+    /// Whether the membership was lost since the last call (and forgets it).
+    pub fn take_lost(&self) -> bool {
+        self.lost.swap(false, Ordering::AcqRel)
+    }
+
+    /// The partitions this member owns now (cooperative: what its next JoinGroup claims); keeps
+    /// their generation.
+    pub fn set_owned(&self, parts: &[TopicPartition]) {
+        let mut map: BTreeMap<String, Vec<i32>> = BTreeMap::new();
+        for tp in parts {
+            map.entry(tp.topic.clone()).or_default().push(tp.partition);
+        }
+        for ps in map.values_mut() {
+            ps.sort_unstable();
+        }
+        self.owned.lock().0 = map;
+    }
+
+    /// Forgets the owned partitions and their generation (they were lost).
+    pub fn clear_owned(&self) {
+        *self.owned.lock() = (BTreeMap::new(), -1);
+    }
+
     fn reset_generation(&self, keep_member_id: bool) {
         let mut m = self.member.lock();
+        if m.generation >= 0 {
+            self.lost.store(true, Ordering::Release);
+            if self.protocol == RebalanceProtocol::Cooperative {
+                *self.owned.lock() = (BTreeMap::new(), -1);
+            }
+        }
         m.generation = -1;
         m.stable = false;
         m.leader = false;
@@ -224,15 +285,56 @@ impl Coordinator {
         }
     }
 
-    fn subscription_metadata(&self, assignor: &dyn PartitionAssignor, topics: &[String]) -> Result<Bytes> {
+    /// The JoinGroup metadata of `assignor` for `topics`. Under the cooperative protocol the
+    /// owned partitions and their generation are always this member's own (an application's
+    /// assignor cannot know what was revoked or lost).
+    async fn subscription_metadata(
+        &self,
+        assignor: &Arc<dyn GroupAssignor>,
+        topics: &[String],
+    ) -> Result<Bytes> {
         let (owned, generation) = self.owned.lock().clone();
-        let sub = ConsumerProtocolSubscription {
-            topics: topics.to_vec(),
-            user_data: assignor.subscription_user_data(&owned, generation),
-            ..Default::default()
+        let (t, o) = (topics.to_vec(), owned.clone());
+        let mut sub = call_assignor(assignor, move |a| a.subscription(&t, &o, generation)).await??;
+        if self.protocol == RebalanceProtocol::Cooperative {
+            sub.owned_partitions = owned.into_iter().collect();
+            sub.generation = generation;
+            sub.version = sub.version.max(2);
+        }
+        let version = sub.version.clamp(0, consumer_protocol::MAX_VERSION);
+        let wire = ConsumerProtocolSubscription {
+            topics: sub.topics,
+            user_data: sub.user_data,
+            owned_partitions: sub
+                .owned_partitions
+                .into_iter()
+                .map(|(topic, partitions)| TopicPartitions { topic, partitions })
+                .collect(),
+            generation_id: if version >= 2 { sub.generation } else { -1 },
+            rack_id: None,
         };
-        Ok(sub.to_bytes(0)?)
+        Ok(wire.to_bytes(version)?)
     }
+}
+
+/// Runs `f` on `assignor`: on a blocking thread when the assignor may block (an application's
+/// assignor taking the GIL), inline otherwise. An assignor's failure is an error message.
+async fn call_assignor<T: Send + 'static>(
+    assignor: &Arc<dyn GroupAssignor>,
+    f: impl FnOnce(&dyn GroupAssignor) -> std::result::Result<T, String> + Send + 'static,
+) -> Result<Result<T>> {
+    let name = assignor.name().to_owned();
+    let wrap = move |r: std::result::Result<T, String>| {
+        r.map_err(|m| Error::Other(format!("partition assignor {name:?} failed: {m}")))
+    };
+    if !assignor.is_blocking() {
+        return Ok(wrap(f(assignor.as_ref())));
+    }
+    let a = assignor.clone();
+    let r = tokio::task::spawn_blocking(move || f(a.as_ref()))
+        .await
+        .map_err(|e| Error::Other(format!("partition assignor task failed: {e}")))?;
+    Ok(wrap(r))
 }
 
 fn ms(d: Duration) -> i32 {

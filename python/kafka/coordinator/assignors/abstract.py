@@ -1,49 +1,79 @@
-"""Base class of the partition assignors."""
+"""Base class of the partition assignors (kafka-python 3's ``AbstractPartitionAssignor``)."""
 
 from __future__ import annotations
 
 import abc
 import enum
-from typing import Any, ClassVar
+from typing import Any
+
+from kafka.protocol.consumer.metadata import ConsumerProtocolAssignment, ConsumerProtocolSubscription
 
 
 class RebalanceProtocol(enum.IntEnum):
-    """KIP-429 rebalance protocols (kafka-python 3); the Rust core runs EAGER rebalances."""
+    """KIP-429 rebalance protocols.
+
+    EAGER: every member revokes its whole assignment before rejoining. COOPERATIVE: members
+    keep their partitions across the rebalance; only the partitions that move are revoked,
+    and a second rebalance hands them to their new owners.
+    """
 
     EAGER = 0
     COOPERATIVE = 1
 
 
 class AbstractPartitionAssignor(abc.ABC):
-    """A partition assignment strategy, selected by its protocol ``name``.
+    """A partition assignment strategy, announced by its protocol ``name``.
 
-    kafka-python-rs runs the assignors named ``range``, ``roundrobin`` and
-    ``sticky`` in its Rust core; these classes only name them for
-    ``partition_assignment_strategy``.  Custom Python assignors are not
-    supported.
+    The group leader calls :meth:`assign` with the cluster metadata and every member's
+    subscription; every member calls :meth:`metadata` before joining and
+    :meth:`on_assignment` with what it got.  Subclass it (or pass any object with these
+    methods) in ``partition_assignment_strategy``, as a class or an instance.  The built-in
+    assignors run their algorithm in the Rust core, also when called from Python.
     """
 
-    name: ClassVar[str] = ''
+    @property
+    @abc.abstractmethod
+    def name(self) -> str:
+        """The protocol name identifying the assignor."""
 
-    @classmethod
-    def assign(cls, cluster: Any, members: Any) -> Any:
-        """Not available from Python: the group leader runs the assignor in Rust."""
-        raise NotImplementedError(f'kafka-python-rs runs the {cls.name} assignor in its Rust core')
-
-    @classmethod
-    def metadata(cls, topics: Any) -> Any:
-        """Not available from Python: subscription metadata is built in Rust."""
-        raise NotImplementedError('kafka-python-rs builds the subscription metadata in its Rust core')
-
-    @classmethod
-    def on_assignment(cls, assignment: Any, generation: int | None = None) -> None:
-        """Nothing to do: the Rust core keeps the state the assignor needs."""
-
-    @classmethod
-    def supported_protocols(cls) -> list[RebalanceProtocol]:
-        """The rebalance protocols this assignor supports: eager only (as kafka-python's)."""
+    def supported_protocols(self) -> list[RebalanceProtocol]:
+        """The :class:`RebalanceProtocol` modes this assignor supports: EAGER by default."""
         return [RebalanceProtocol.EAGER]
 
-    @classmethod
-    def on_generation_assignment(cls, generation: int) -> None:
-        """Nothing to do: the Rust core keeps the state the assignor needs."""
+    @abc.abstractmethod
+    def assign(self, cluster: Any, members: Any) -> Any:
+        """Perform group assignment given cluster metadata and member subscriptions.
+
+        Arguments:
+            cluster (ClusterMetadata): metadata for use in assignment
+                (``partitions_for_topic(topic)``).
+            members ([JoinGroupResponseMember]): ``member_id``, ``group_instance_id`` and
+                ``metadata`` (a decoded :class:`ConsumerProtocolSubscription`) of each member.
+
+        Returns:
+            dict: {member_id: ConsumerProtocolAssignment}
+        """
+
+    @abc.abstractmethod
+    def metadata(self, topics: Any) -> Any:
+        """Generate ProtocolMetadata to be submitted via JoinGroupRequest.
+
+        Arguments:
+            topics (set): a member's subscribed topics
+
+        Returns:
+            ConsumerProtocolSubscription
+        """
+
+    @abc.abstractmethod
+    def on_assignment(self, assignment: Any, generation: int) -> None:
+        """Callback that runs on each assignment.
+
+        Arguments:
+            assignment (ConsumerProtocolAssignment): the member's assignment
+            generation (int): generation id of assignment
+        """
+
+
+__all__ = ['AbstractPartitionAssignor', 'ConsumerProtocolAssignment', 'ConsumerProtocolSubscription',
+           'RebalanceProtocol']

@@ -1,0 +1,1 @@
+"""The consumer group's embedded protocol (kafka-python's ``kafka.protocol.consumer``)."""
