@@ -277,6 +277,7 @@ impl AioConsumer {
                 GroupStep::Pending => ("pending", Vec::new()),
                 GroupStep::Revoke(p) => ("revoke", pairs(p)),
                 GroupStep::Assigned(p) => ("assigned", pairs(p)),
+                GroupStep::Lost(p) => ("lost", pairs(p)),
             })
         })
     }

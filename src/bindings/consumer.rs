@@ -17,7 +17,7 @@ use crate::consumer::{
     Consumer, ConsumerConfig, Drained, GroupStep, OffsetReset, PartitionError, PollError, TopicPartition,
 };
 use crate::error::Error;
-use crate::group::{CommitOffset, GroupConfig};
+use crate::group::{CommitOffset, GroupConfig, GroupProtocol};
 
 /// (topic, partition, offset, metadata, leader_epoch) as the Python layer passes commits.
 type OffsetTuple = (String, i32, i64, String, i32);
@@ -288,6 +288,16 @@ impl PyConsumer {
                 heartbeat_interval: millis(config, "heartbeat_interval_ms", 3_000)?,
                 retry_backoff: client.retry_backoff,
                 assignors: assignors.clone(),
+                protocol: match get::<String>(config, "group_protocol", "classic".into())?.as_str() {
+                    "classic" => GroupProtocol::Classic,
+                    "consumer" => GroupProtocol::Consumer,
+                    other => {
+                        return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                            "group_protocol must be 'classic' or 'consumer', not {other:?}"
+                        )))
+                    }
+                },
+                remote_assignor: get(config, "group_remote_assignor", None)?,
             })
         });
         let group = group.transpose()?;
@@ -340,7 +350,7 @@ impl PyConsumer {
         parts_to(py, &self.inner.assignment())
     }
 
-    /// One step of group membership: ("stable"|"pending"|"revoke"|"assigned", partitions).
+    /// One step of group membership: ("stable"|"pending"|"revoke"|"assigned"|"lost", partitions).
     fn group_step<'py>(
         &self,
         py: Python<'py>,
@@ -355,6 +365,7 @@ impl PyConsumer {
                 GroupStep::Stable => return Ok(("stable", PyList::empty(py))),
                 GroupStep::Revoke(p) => return Ok(("revoke", parts_to(py, &p)?)),
                 GroupStep::Assigned(p) => return Ok(("assigned", parts_to(py, &p)?)),
+                GroupStep::Lost(p) => return Ok(("lost", parts_to(py, &p)?)),
                 GroupStep::Pending => {
                     py.check_signals()?;
                     if Instant::now() >= deadline {

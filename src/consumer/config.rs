@@ -73,4 +73,6 @@ pub enum GroupStep {
     Revoke(Vec<TopicPartition>),
     /// The group assigned these; call `on_partitions_assigned`.
     Assigned(Vec<TopicPartition>),
+    /// The member lost these without a clean revocation (fenced, session expired): call on_partitions_lost.
+    Lost(Vec<TopicPartition>),
 }

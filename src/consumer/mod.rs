@@ -22,6 +22,7 @@ mod fetch_loop;
 pub mod fetcher;
 mod join;
 pub mod offsets;
+mod reconcile;
 pub mod subscription;
 
 use std::collections::{BTreeMap, HashSet};
@@ -240,6 +241,9 @@ impl Consumer {
         let Some(coord) = self.coordinator().cloned() else {
             return Ok(self.assign_all_locally(&topics, timeout));
         };
+        if coord.consumer_group().is_some() {
+            return self.consumer_group_step(&coord, topics, timeout);
+        }
         let mut progress = self.progress.lock();
         if let Some(slot) = progress.join.clone() {
             let waited = runtime().block_on(async { tokio::time::timeout(timeout, slot.wait()).await });
@@ -288,6 +292,9 @@ impl Consumer {
             let Some(coord) = self.coordinator().cloned() else {
                 return Ok(self.assign_all_locally_async(&topics, deadline).await);
             };
+            if coord.consumer_group().is_some() {
+                return self.consumer_group_step_async(&coord, topics, deadline).await;
+            }
             let running = self.progress.lock().join.clone();
             if let Some(slot) = running {
                 if tokio::time::timeout_at(deadline.into(), slot.wait()).await.is_err() {

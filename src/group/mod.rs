@@ -2,9 +2,13 @@
 //!
 //! - [`assignor`]: the partition assignors (range, roundrobin, sticky);
 //! - [`coordinator`]: coordinator discovery (mod.rs), join/sync/heartbeat/leave (`membership`),
-//!   offset commit/fetch (`offsets`).
+//!   offset commit/fetch (`offsets`);
+//! - [`consumer_group`]: KIP-848's `consumer` protocol (ConsumerGroupHeartbeat, broker-side
+//!   assignment, incremental reconciliation), on the coordinator's connection and offsets.
 
 pub mod assignor;
+pub mod consumer_group;
 pub mod coordinator;
 
-pub use coordinator::{CommitOffset, Committed, Coordinator, GroupConfig, JoinResult};
+pub use consumer_group::ConsumerGroupMember;
+pub use coordinator::{CommitOffset, Committed, Coordinator, GroupConfig, GroupProtocol, JoinResult};

@@ -105,6 +105,10 @@ class AIOKafkaConsumer:
         max_poll_records (int or None): bound of getmany() results. Default: None.
         exclude_internal_topics (bool): Default: True.
         isolation_level (str): 'read_uncommitted' or 'read_committed'.
+        group_protocol (str): 'classic' or 'consumer' (KIP-848: broker-side,
+            incremental assignment; Kafka 4.0+). Default: 'classic'.
+        group_remote_assignor (str): the broker-side assignor for
+            group_protocol='consumer' ('uniform', 'range'). Default: None.
 
     ``rebalance_timeout_ms``, ``consumer_timeout_ms``, ``api_version``,
     ``connections_max_idle_ms`` and ``client_rack`` are accepted and have no
@@ -129,6 +133,7 @@ class AIOKafkaConsumer:
         sasl_plain_password: str | None = None, sasl_plain_username: str | None = None,
         sasl_kerberos_service_name: str = 'kafka', sasl_kerberos_domain_name: str | None = None,
         sasl_oauth_token_provider: Any = None, client_rack: str | None = None,
+        group_protocol: str = 'classic', group_remote_assignor: str | None = None,
     ) -> None:
         security = aiokafka_security(
             security_protocol, ssl_context, sasl_mechanism, sasl_plain_username, sasl_plain_password,
@@ -139,6 +144,8 @@ class AIOKafkaConsumer:
             raise ValueError(f'Unrecognized auto_offset_reset value: {auto_offset_reset!r}')
         if isolation_level not in ('read_uncommitted', 'read_committed'):
             raise ValueError(f'Incorrect isolation level {isolation_level}')
+        if group_protocol not in ('classic', 'consumer'):
+            raise ValueError(f"group_protocol must be 'classic' or 'consumer', not {group_protocol!r}")
         assignors = []
         for a in partition_assignment_strategy:
             name = a if isinstance(a, str) else getattr(a, 'name', None)
@@ -183,6 +190,8 @@ class AIOKafkaConsumer:
             'session_timeout_ms': int(session_timeout_ms),
             'heartbeat_interval_ms': int(heartbeat_interval_ms),
             'assignors': assignors,
+            'group_protocol': group_protocol,
+            'group_remote_assignor': group_remote_assignor,
         }
         self._core: Any = _native.Consumer(native_cfg)
         self._aio: Any = _native.AioConsumer(self._core, ConsumerRecord, key_deserializer, value_deserializer)
@@ -423,6 +432,11 @@ class AIOKafkaConsumer:
                     self._drop_records(tps)
                     await self._call_listener('on_partitions_revoked', tps)
                     self._flush_positions()
+                    continue
+                if kind == 'lost':
+                    self._drop_records(tps)
+                    lost = 'on_partitions_lost' if hasattr(self._listener, 'on_partitions_lost') else None
+                    await self._call_listener(lost or 'on_partitions_revoked', tps)
                     continue
                 await self._call_listener('on_partitions_assigned', tps)
                 return True

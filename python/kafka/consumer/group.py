@@ -84,6 +84,7 @@ _NATIVE_KEYS = (
     'max_in_flight_requests_per_connection', 'auto_offset_reset', 'enable_auto_commit',
     'auto_commit_interval_ms', 'check_crcs', 'isolation_level', 'allow_auto_create_topics',
     'metadata_max_age_ms', 'max_poll_interval_ms', 'session_timeout_ms', 'heartbeat_interval_ms',
+    'group_protocol', 'group_remote_assignor',
 )
 
 
@@ -168,6 +169,15 @@ class KafkaConsumer:
         session_timeout_ms (int): group session timeout. Default: 10000.
         heartbeat_interval_ms (int): heartbeat period (the heartbeat runs in
             the background). Default: 3000.
+        group_protocol (str): the group membership protocol: 'classic'
+            (JoinGroup/SyncGroup, client-side assignment) or 'consumer'
+            (KIP-848: broker-side assignment, incremental rebalances; needs
+            Kafka 4.0+). With 'consumer', partition_assignment_strategy,
+            session_timeout_ms and heartbeat_interval_ms are the broker's
+            business (group.consumer.* settings). Default: 'classic'.
+        group_remote_assignor (str): with group_protocol='consumer', the
+            broker-side assignor to ask for ('uniform' or 'range'); None uses
+            the broker's default. Default: None.
         consumer_timeout_ms (int): iteration raises StopIteration after this
             long without a record. Default: block forever.
         exclude_internal_topics (bool): hide internal topics from
@@ -215,6 +225,8 @@ class KafkaConsumer:
         'max_poll_interval_ms': 300000,
         'session_timeout_ms': 10000,
         'heartbeat_interval_ms': 3000,
+        'group_protocol': 'classic',
+        'group_remote_assignor': None,
         'receive_buffer_bytes': None,
         'send_buffer_bytes': None,
         'receive_message_max_bytes': 100_000_000,
@@ -287,6 +299,9 @@ class KafkaConsumer:
                 f"({self.config['connections_max_idle_ms']})")
         if self.config['group_id'] is None:
             self.config['enable_auto_commit'] = False
+        if self.config['group_protocol'] not in ('classic', 'consumer'):
+            raise Errors.KafkaConfigurationError(
+                f"group_protocol must be 'classic' or 'consumer', not {self.config['group_protocol']!r}")
         assignors = []
         for a in self.config['partition_assignment_strategy']:
             name = a if isinstance(a, str) else getattr(a, 'name', None)
@@ -433,6 +448,11 @@ class KafkaConsumer:
                 self._drop_iter_records(tps)
                 self._call_listener('on_partitions_revoked', tps)
                 self._flush_iter_positions()
+                continue
+            if kind == 'lost':
+                self._drop_iter_records(tps)
+                lost = 'on_partitions_lost' if hasattr(self._listener, 'on_partitions_lost') else None
+                self._call_listener(lost or 'on_partitions_revoked', tps)
                 continue
             self._call_listener('on_partitions_assigned', tps)
             return True

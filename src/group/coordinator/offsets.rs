@@ -82,8 +82,16 @@ impl Coordinator {
                     }
                     tokio::time::sleep(self.config.retry_backoff).await;
                 }
-                c @ (ec::UNKNOWN_MEMBER_ID | ec::ILLEGAL_GENERATION | ec::REBALANCE_IN_PROGRESS) => {
-                    if c != ec::REBALANCE_IN_PROGRESS {
+                // `consumer` protocol: the epoch moved on since the commit was built; retry
+                // with the current one (Java's commit manager does the same).
+                ec::STALE_MEMBER_EPOCH if Instant::now() < deadline => {
+                    tokio::time::sleep(self.config.retry_backoff).await;
+                }
+                c @ (ec::UNKNOWN_MEMBER_ID
+                | ec::ILLEGAL_GENERATION
+                | ec::REBALANCE_IN_PROGRESS
+                | ec::FENCED_MEMBER_EPOCH) => {
+                    if c != ec::REBALANCE_IN_PROGRESS && self.consumer_group.is_none() {
                         self.reset_generation(c == ec::ILLEGAL_GENERATION);
                     }
                     self.request_rejoin();
