@@ -60,6 +60,12 @@ impl ConsumerGroupMember {
             Some(Some(r)) => r,
         };
         let interval = self.state.lock().interval.unwrap_or(c.config().heartbeat_interval);
+        log::trace!(
+            "group {}: heartbeat epoch {} owning {} topic(s)",
+            req.group_id,
+            req.member_epoch,
+            req.topic_partitions.as_ref().map_or(0, Vec::len)
+        );
         match c.send(&req).await {
             Ok(resp) => {
                 if is_coordinator_error(resp.error_code) {
@@ -115,6 +121,12 @@ impl ConsumerGroupMember {
         if resp.heartbeat_interval_ms > 0 {
             s.interval = Some(Duration::from_millis(u64::try_from(resp.heartbeat_interval_ms).unwrap_or(0)));
         }
+        log::trace!(
+            "group {group}: epoch {} interval {} ms, assignment {}",
+            resp.member_epoch,
+            resp.heartbeat_interval_ms,
+            if resp.assignment.is_some() { "received" } else { "unchanged" }
+        );
         if let Some(a) = resp.assignment {
             s.unresolved = Some(a.topic_partitions);
         }
@@ -159,7 +171,7 @@ impl ConsumerGroupMember {
     }
 
     /// The member was fenced: what it owned is lost; it rejoins once the consumer handled that.
-    fn fence(&self, s: &mut State) {
+    pub(super) fn fence(&self, s: &mut State) {
         s.session += 1;
         s.epoch = 0;
         s.target = None;
