@@ -52,12 +52,15 @@ class Recorder(ConsumerRebalanceListener):
         self.events: list[tuple[str, frozenset[TopicPartition]]] = []
         self.owned: set[TopicPartition] = set()
         self.violations: list[str] = []
+        # Revocations after which this member still owned partitions (kept, not revoked).
+        self.partial_revocations = 0
 
     def on_partitions_revoked(self, revoked: Any) -> None:
         revoked = frozenset(revoked)
         if not revoked <= self.owned:
             self.violations.append(f'revoked {revoked - self.owned} not owned')
         self.owned -= revoked
+        self.partial_revocations += bool(revoked and self.owned)
         self.events.append(('revoked', revoked))
 
     def on_partitions_assigned(self, assigned: Any) -> None:
@@ -214,8 +217,8 @@ def test_scale_up_and_down_with_librdkafka_member(bootstrap_servers: str, topic:
     for m in (a, b, c):
         assert not m.listener.violations, m.listener.violations
         assert not m.listener.revoked_then_reassigned(), m.listener.events
-    # a kept partitions through every change: it never gave up everything at once.
-    assert all(k != 'revoked' or len(s) < parts for k, s in a.listener.events[:-1])
+    # a gave up partitions three times (b, c, librdkafka joined) and kept the others each time.
+    assert a.listener.partial_revocations >= 3, a.listener.events
 
 
 def test_asyncio_members_incremental(bootstrap_servers: str, topic: Callable[..., str]) -> None:

@@ -59,8 +59,7 @@ impl ConsumerGroupMember {
             }
             Some(Some(r)) => r,
         };
-        let interval = self.state.lock().interval.unwrap_or(c.config().heartbeat_interval);
-        log::trace!(
+        log::debug!(
             "group {}: heartbeat epoch {} owning {} topic(s)",
             req.group_id,
             req.member_epoch,
@@ -72,7 +71,11 @@ impl ConsumerGroupMember {
                     // Forget the connection; the next send looks the coordinator up again.
                     c.mark_unknown().await;
                 }
-                self.apply(c, resp, session).unwrap_or(interval)
+                match self.apply(c, resp, session) {
+                    Some(wait) => wait,
+                    None if self.resolve_assignment(c).await => self.interval(c),
+                    None => backoff,
+                }
             }
             Err(Error::UnsupportedVersion(m)) => {
                 self.fail(c, Error::UnsupportedVersion(format!("group_protocol='consumer': {m}")));
@@ -85,7 +88,8 @@ impl ConsumerGroupMember {
         }
     }
 
-    /// Applies a response; returns a shorter wait than the interval when one is due.
+    /// Applies a response; returns the wait before the next heartbeat when it is not the
+    /// interval (an error), `None` when the answer was taken (its assignment is resolved next).
     fn apply(&self, c: &Coordinator, resp: ConsumerGroupHeartbeatResponse, session: u64) -> Option<Duration> {
         let group = &c.config().group_id;
         let backoff = c.config().retry_backoff.max(Duration::from_millis(50));
@@ -121,7 +125,7 @@ impl ConsumerGroupMember {
         if resp.heartbeat_interval_ms > 0 {
             s.interval = Some(Duration::from_millis(u64::try_from(resp.heartbeat_interval_ms).unwrap_or(0)));
         }
-        log::trace!(
+        log::debug!(
             "group {group}: epoch {} interval {} ms, assignment {}",
             resp.member_epoch,
             resp.heartbeat_interval_ms,
@@ -131,11 +135,15 @@ impl ConsumerGroupMember {
             s.unresolved = Some(a.topic_partitions);
         }
         let (id, epoch) = (s.member_id.clone(), s.epoch);
-        let unresolved = s.unresolved.is_some();
         drop(s);
         c.set_member_state(epoch, &id, epoch > 0);
         self.notify_changed();
-        unresolved.then_some(Duration::ZERO)
+        None
+    }
+
+    /// The heartbeat interval: the broker's once joined, heartbeat_interval_ms before.
+    fn interval(&self, c: &Coordinator) -> Duration {
+        self.state.lock().interval.unwrap_or(c.config().heartbeat_interval)
     }
 
     /// Resolves a received assignment's topic ids (refreshing metadata if needed); returns
