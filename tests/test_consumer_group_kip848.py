@@ -16,11 +16,10 @@ import uuid
 from typing import Any, Callable
 
 import pytest
-
 from kafka import ConsumerRebalanceListener, KafkaConsumer, TopicPartition
 from kafka.aio import AIOKafkaConsumer
 
-pytestmark = pytest.mark.tansu_skip('no ConsumerGroupHeartbeat (KIP-848)')
+NO_KIP848 = 'no ConsumerGroupHeartbeat (KIP-848)'
 
 KIP848 = {'group_protocol': 'consumer', 'auto_offset_reset': 'earliest', 'auto_commit_interval_ms': 500}
 CLASSIC = {'session_timeout_ms': 6000, 'heartbeat_interval_ms': 1000, 'auto_offset_reset': 'earliest',
@@ -175,6 +174,7 @@ def check_sink(sink: list[Any], partitions: int, per_partition: int) -> None:
     assert dupes == 0, f'{dupes} records processed twice'
 
 
+@pytest.mark.tansu_skip(NO_KIP848)
 def test_scale_up_and_down_with_librdkafka_member(bootstrap_servers: str, topic: Callable[..., str]) -> None:
     """3 of ours + librdkafka join and leave while 60k records flow: every record is processed
     once (commits happen before a partition moves), and revocations are incremental."""
@@ -221,6 +221,7 @@ def test_scale_up_and_down_with_librdkafka_member(bootstrap_servers: str, topic:
     assert a.listener.partial_revocations >= 3, a.listener.events
 
 
+@pytest.mark.tansu_skip(NO_KIP848)
 def test_asyncio_members_incremental(bootstrap_servers: str, topic: Callable[..., str]) -> None:
     parts = 6
     t = topic(parts)
@@ -283,6 +284,7 @@ def test_asyncio_members_incremental(bootstrap_servers: str, topic: Callable[...
     asyncio.run(main())
 
 
+@pytest.mark.tansu_skip(NO_KIP848)
 def test_static_member_restart_keeps_assignment(bootstrap_servers: str, topic: Callable[..., str]) -> None:
     """A static member leaves with epoch -2 on close; its replacement (same group_instance_id)
     gets the same partitions back and the other member sees no rebalance."""
@@ -309,6 +311,7 @@ def test_static_member_restart_keeps_assignment(bootstrap_servers: str, topic: C
     b.shutdown()
 
 
+@pytest.mark.tansu_skip(NO_KIP848)
 def test_poll_timeout_loses_partitions_and_rejoins(bootstrap_servers: str, topic: Callable[..., str]) -> None:
     """Not polling within max_poll_interval_ms makes the member leave; the next poll reports the
     partitions lost (on_partitions_lost) and rejoins under a new epoch."""
@@ -321,18 +324,19 @@ def test_poll_timeout_loses_partitions_and_rejoins(bootstrap_servers: str, topic
     consumer.subscribe([t], listener=listener)
     try:
         wait_for(lambda: bool(consumer.poll(timeout_ms=200)) or len(consumer.assignment()) == 2)
-        epoch_before = consumer._native.group_generation()[0]  # noqa: SLF001
+        epoch_before = consumer.group_metadata().generation_id
         time.sleep(5)
         wait_for(lambda: not consumer.poll(timeout_ms=200) and len(listener.owned) == 2
                  and any(k == 'lost' for k, _ in listener.events), what='lost then reassigned')
         lost = [s for k, s in listener.events if k == 'lost']
         assert lost == [frozenset({TopicPartition(t, 0), TopicPartition(t, 1)})]
         assert listener.events[-1][0] == 'assigned'
-        assert consumer._native.group_generation()[0] != epoch_before  # noqa: SLF001
+        assert consumer.group_metadata().generation_id != epoch_before
     finally:
         consumer.close()
 
 
+@pytest.mark.tansu_skip(NO_KIP848)
 def test_commit_uses_member_epoch_and_resumes(bootstrap_servers: str, topic: Callable[..., str]) -> None:
     """commit() of a consumer-protocol member (OffsetCommit v9 with the member epoch) is what
     the next member resumes from; committed() reads it back."""
@@ -357,6 +361,7 @@ def test_commit_uses_member_epoch_and_resumes(bootstrap_servers: str, topic: Cal
         assert got2[:4] == [6, 7, 8, 9]
 
 
+@pytest.mark.tansu_skip(NO_KIP848)
 def test_pattern_subscription(bootstrap_servers: str, topic: Callable[..., str]) -> None:
     prefix = f'kip848pat{uuid.uuid4().hex[:6]}'
     t1 = topic(1, prefix=prefix)
@@ -373,6 +378,7 @@ def test_pattern_subscription(bootstrap_servers: str, topic: Callable[..., str])
         consumer.close()
 
 
+@pytest.mark.tansu_skip(NO_KIP848)
 def test_classic_group_upgrades_to_consumer_protocol(bootstrap_servers: str, topic: Callable[..., str]) -> None:
     """Kafka 4's online migration (group.consumer.migration.policy): a classic group gets a
     consumer-protocol member, which converts it; the classic members keep working through the
@@ -406,3 +412,21 @@ def test_classic_group_upgrades_to_consumer_protocol(bootstrap_servers: str, top
     time.sleep(1)
     new.shutdown()
     check_sink(sink, parts, 200)
+
+
+def test_broker_without_kip848_raises_unsupported_version(broker: Any, topic: Callable[..., str]) -> None:
+    """A broker without ConsumerGroupHeartbeat (Tansu): poll() raises UnsupportedVersionError."""
+    from kafka import errors as Errors
+
+    if broker.is_kafka:
+        pytest.skip('Apache Kafka supports KIP-848')
+    t = topic(1)
+    consumer = KafkaConsumer(t, bootstrap_servers=broker.bootstrap, group_id=f'kip848-{uuid.uuid4().hex[:8]}',
+                             **KIP848)
+    try:
+        with pytest.raises(Errors.UnsupportedVersionError):
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                consumer.poll(timeout_ms=200)
+    finally:
+        consumer.close()

@@ -53,7 +53,8 @@ impl Consumer {
                 self.shared.client.add_topics(full.iter().map(|tp| tp.topic.as_str()));
                 self.shared.state.lock().assign_from_subscribed(full);
                 m.acquire(&added);
-                self.progress.lock().next_autocommit = Instant::now() + self.shared.config.auto_commit_interval;
+                self.progress.lock().next_autocommit =
+                    Instant::now() + self.shared.config.auto_commit_interval;
                 self.shared.wake_all();
                 Some(GroupStep::Assigned(added))
             }

@@ -106,7 +106,8 @@ pub use alter_replica_log_dirs::{AlterReplicaLogDirsRequest, AlterReplicaLogDirs
 pub use alter_user_scram_credentials::{AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse};
 pub use consumer_group_describe::{ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse};
 pub use consumer_group_heartbeat::{
-    ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, HeartbeatAssignment, HeartbeatTopicPartitions,
+    ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, HeartbeatAssignment,
+    HeartbeatTopicPartitions,
 };
 pub use create_acls::{CreateAclsRequest, CreateAclsResponse};
 pub use delete_acls::{DeleteAclsRequest, DeleteAclsResponse};
