@@ -430,3 +430,55 @@ def test_broker_without_kip848_raises_unsupported_version(broker: Any, topic: Ca
                 consumer.poll(timeout_ms=200)
     finally:
         consumer.close()
+
+
+@pytest.mark.tansu_skip(NO_KIP848)
+def test_transactional_offsets_with_member_epoch(bootstrap_servers: str, topic: Callable[..., str]) -> None:
+    """send_offsets_to_transaction(offsets, consumer.group_metadata()) of a consumer-protocol
+    member: TxnOffsetCommit carries the member epoch as the generation (KIP-447 fencing)."""
+    from kafka import KafkaProducer, OffsetAndMetadata
+
+    t = topic(1)
+    tp = TopicPartition(t, 0)
+    group = f'kip848-txn-{uuid.uuid4().hex[:8]}'
+    produce(bootstrap_servers, t, 0, 5, 1)
+    producer = KafkaProducer(bootstrap_servers=bootstrap_servers, transactional_id=f'txn-{group}')
+    producer.init_transactions()
+    with KafkaConsumer(t, bootstrap_servers=bootstrap_servers, group_id=group, enable_auto_commit=False,
+                       isolation_level='read_committed', **KIP848) as c:
+        got: list[int] = []
+        wait_for(lambda: bool(got.extend(r.offset for rs in c.poll(timeout_ms=200).values() for r in rs))
+                 or len(got) >= 5)
+        meta = c.group_metadata()
+        assert meta.generation_id > 0 and meta.member_id
+        producer.begin_transaction()
+        producer.send_offsets_to_transaction({tp: OffsetAndMetadata(5, '', -1)}, meta)
+        producer.commit_transaction()
+        wait_for(lambda: c.committed(tp) == 5, what='transactional offset visible')
+    producer.close()
+
+
+@pytest.mark.tansu_skip(NO_KIP848)
+def test_subscription_change_is_incremental(bootstrap_servers: str, topic: Callable[..., str]) -> None:
+    """subscribe() to a new topic set: only the partitions of the dropped topic are revoked and
+    only the new topic's are assigned; unsubscribe() then subscribe() rejoins."""
+    t1, t2, t3 = topic(2), topic(2), topic(1)
+    listener = Recorder()
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=f'kip848-sub-{uuid.uuid4().hex[:8]}',
+                             **KIP848)
+    try:
+        consumer.subscribe([t1, t2], listener=listener)
+        wait_for(lambda: not consumer.poll(timeout_ms=200) and len(listener.owned) == 4, what='t1+t2')
+        consumer.subscribe([t2, t3], listener=listener)
+        wait_for(lambda: not consumer.poll(timeout_ms=200) and {tp.topic for tp in listener.owned} == {t2, t3},
+                 what='t2+t3')
+        assert ('revoked', frozenset({TopicPartition(t1, 0), TopicPartition(t1, 1)})) in listener.events
+        assert listener.events[-1] == ('assigned', frozenset({TopicPartition(t3, 0)}))
+        assert not listener.violations, listener.violations
+        consumer.unsubscribe()
+        assert consumer.assignment() == set()
+        consumer.subscribe([t3])
+        wait_for(lambda: not consumer.poll(timeout_ms=200) and consumer.assignment() == {TopicPartition(t3, 0)},
+                 what='rejoined after unsubscribe')
+    finally:
+        consumer.close()
