@@ -482,3 +482,20 @@ def test_subscription_change_is_incremental(bootstrap_servers: str, topic: Calla
                  what='rejoined after unsubscribe')
     finally:
         consumer.close()
+
+
+@pytest.mark.tansu_skip(NO_KIP848)
+def test_unknown_remote_assignor_raises(bootstrap_servers: str, topic: Callable[..., str]) -> None:
+    """The broker's UNSUPPORTED_ASSIGNOR reaches poll() as kafka-python's error class."""
+    from kafka import errors as Errors
+
+    t = topic(1)
+    consumer = KafkaConsumer(t, bootstrap_servers=bootstrap_servers, group_id=f'kip848-{uuid.uuid4().hex[:8]}',
+                             group_remote_assignor='no-such-assignor', **KIP848)
+    try:
+        with pytest.raises(Errors.UnsupportedAssignorError):
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                consumer.poll(timeout_ms=200)
+    finally:
+        consumer.close()
