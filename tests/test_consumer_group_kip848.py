@@ -53,6 +53,9 @@ class Recorder(ConsumerRebalanceListener):
         self.violations: list[str] = []
         # Revocations after which this member still owned partitions (kept, not revoked).
         self.partial_revocations = 0
+        # The test's scaling step each event happened in (bumped by the test between steps).
+        self.phase = 0
+        self.phases: list[int] = []
 
     def on_partitions_revoked(self, revoked: Any) -> None:
         revoked = frozenset(revoked)
@@ -61,6 +64,7 @@ class Recorder(ConsumerRebalanceListener):
         self.owned -= revoked
         self.partial_revocations += bool(revoked and self.owned)
         self.events.append(('revoked', revoked))
+        self.phases.append(self.phase)
 
     def on_partitions_assigned(self, assigned: Any) -> None:
         assigned = frozenset(assigned)
@@ -68,19 +72,27 @@ class Recorder(ConsumerRebalanceListener):
             self.violations.append(f'assigned {assigned & self.owned} already owned')
         self.owned |= assigned
         self.events.append(('assigned', assigned))
+        self.phases.append(self.phase)
 
     def on_partitions_lost(self, lost: Any) -> None:
         lost = frozenset(lost)
         self.owned -= lost
         self.events.append(('lost', lost))
+        self.phases.append(self.phase)
 
     def revoked_then_reassigned(self) -> list[frozenset[TopicPartition]]:
-        """Partitions revoked and handed back in the next assignment (an eager rebalance)."""
+        """Partitions revoked and handed back in the same scaling step (an eager rebalance)."""
         out = []
-        for (k1, s1), (k2, s2) in zip(self.events, self.events[1:]):
-            if k1 == 'revoked' and k2 == 'assigned' and s1 & s2:
+        steps = list(zip(self.events, self.phases))
+        for ((k1, s1), p1), ((k2, s2), p2) in zip(steps, steps[1:]):
+            if k1 == 'revoked' and k2 == 'assigned' and s1 & s2 and p1 == p2:
                 out.append(s1 & s2)
         return out
+
+
+def next_phase(listeners: list[Recorder]) -> None:
+    for lst in listeners:
+        lst.phase += 1
 
 
 class Member(threading.Thread):
@@ -196,16 +208,21 @@ def test_scale_up_and_down_with_librdkafka_member(bootstrap_servers: str, topic:
     wait_for(lambda: a.owned() == all_parts, what='first member owns everything')
     producer.start()
     b = Member(bootstrap_servers, t, group, sink, lock, group_remote_assignor='uniform')
+    next_phase([a.listener])
     b.start()
     wait_for(lambda: balanced([a, b], all_parts), what='two members balanced')
     c = Member(bootstrap_servers, t, group, sink, lock, group_remote_assignor='uniform')
+    next_phase([a.listener, b.listener])
     c.start()
     wait_for(lambda: balanced([a, b, c], all_parts), what='three members balanced')
     d = ConfluentMember(bootstrap_servers, t, group, sink, lock)
+    next_phase([a.listener, b.listener, c.listener])
     d.start()
     wait_for(lambda: balanced([a, b, c, d], all_parts), what='four members balanced')
+    next_phase([a.listener, b.listener, c.listener])
     b.shutdown()
     wait_for(lambda: balanced([a, c, d], all_parts), what='b left')
+    next_phase([a.listener, c.listener])
     d.shutdown()
     wait_for(lambda: balanced([a, c], all_parts), what='librdkafka left')
     producer.join(120)
@@ -243,6 +260,7 @@ def test_asyncio_members_incremental(bootstrap_servers: str, topic: Callable[...
                 await c.commit() if got else None
 
         async def add() -> None:
+            next_phase(listeners)
             c = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, group_id=group, enable_auto_commit=False,
                                  **{**KIP848, 'group_remote_assignor': 'range'})
             listener = Recorder()
@@ -272,11 +290,20 @@ def test_asyncio_members_incremental(bootstrap_servers: str, topic: Callable[...
         await until(balanced_now, 'three balanced')
         produce(bootstrap_servers, t, 600, 600, parts)
         await until(lambda: len(seen) >= 1200, 'all read')
+        # Scale down: the second member stops (commits, leaves); the others take its partitions.
+        next_phase(listeners)
+        leaver, leaver_task = consumers.pop(1), tasks.pop(1)
+        leaver_task.cancel()
+        await asyncio.gather(leaver_task, return_exceptions=True)
+        await leaver.stop()
+        await until(balanced_now, 'two balanced after one left')
+        produce(bootstrap_servers, t, 1200, 600, parts)
+        await until(lambda: len(seen) >= 1800, 'all read after scale-down')
         stop.set()
         await asyncio.gather(*tasks)
         for c in consumers:
             await c.stop()
-        assert sorted(seen) == sorted((p, o) for p in range(parts) for o in range(200))
+        assert sorted(seen) == sorted((p, o) for p in range(parts) for o in range(300))
         for lst in listeners:
             assert not lst.violations, lst.violations
             assert not lst.revoked_then_reassigned(), lst.events
