@@ -5,7 +5,8 @@
 //! - this file: the member's state ([`ConsumerGroupMember`]) and what the consumer asks of it
 //!   between polls (the reconciliation: what to revoke, what to add, what was lost);
 //! - `heartbeat`: the request, the response (epoch, interval, assignment, errors) and the loop;
-//! - `assignment`: topic ids in assignments ↔ topic names (from Metadata v10+).
+//! - `assignment`: topic ids in assignments ↔ topic names (from Metadata v10+);
+//! - `offsets`: OffsetFetch v9 with the member id and epoch.
 //!
 //! The coordinator's connection and offset commits come from [`super::Coordinator`], which owns
 //! this member: commits carry the member epoch as their generation (OffsetCommit v9+).
@@ -21,6 +22,7 @@
 
 mod assignment;
 mod heartbeat;
+pub(crate) mod offsets;
 
 use std::collections::{BTreeSet, HashMap};
 use std::time::Duration;

@@ -108,6 +108,9 @@ impl Coordinator {
         parts: &[TopicPartition],
         deadline: Instant,
     ) -> Result<BTreeMap<TopicPartition, Option<Committed>>> {
+        if self.consumer_group.is_some() {
+            return crate::group::consumer_group::offsets::fetch_committed(self, parts, deadline).await;
+        }
         let mut by_topic: BTreeMap<&str, Vec<i32>> = BTreeMap::new();
         for tp in parts {
             by_topic.entry(tp.topic.as_str()).or_default().push(tp.partition);

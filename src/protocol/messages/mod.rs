@@ -14,6 +14,7 @@ pub mod list_offsets;
 pub mod metadata;
 pub mod offset_commit;
 pub mod offset_fetch;
+pub mod offset_fetch_groups;
 pub mod produce;
 pub mod sync_group;
 
