@@ -346,9 +346,12 @@ def _group_coordinator(cluster: KafkaCluster, group: str, offsets_partitions: in
     return _leader_of(cluster, '__consumer_offsets', partition)
 
 
-def test_consumer_group_through_cuts_and_coordinator_failover(three_nodes: KafkaCluster) -> None:
+@pytest.mark.parametrize('group_protocol', ['classic', 'consumer'])
+def test_consumer_group_through_cuts_and_coordinator_failover(three_nodes: KafkaCluster, group_protocol: str) -> None:
     """A group of 3 committing after processing: every record processed, none processed again
-    after its offset was committed, through connection cuts and a kill -9 of the coordinator."""
+    after its offset was committed, through connection cuts and a kill -9 of the coordinator.
+    With both group protocols (KIP-848's `consumer`: heartbeats and commits with the member
+    epoch move to the new coordinator)."""
     from confluent_kafka import Producer
     from kafka import KafkaConsumer
 
@@ -373,7 +376,8 @@ def test_consumer_group_through_cuts_and_coordinator_failover(three_nodes: Kafka
 
         consumer = KafkaConsumer(topic, bootstrap_servers=cluster.bootstrap('EXTERNAL'), group_id=group,
                                  enable_auto_commit=False, auto_offset_reset='earliest',
-                                 session_timeout_ms=10000, heartbeat_interval_ms=1000, request_timeout_ms=8000)
+                                 session_timeout_ms=10000, heartbeat_interval_ms=1000, request_timeout_ms=8000,
+                                 group_protocol=group_protocol)
         try:
             while not stop.is_set():
                 batch = consumer.poll(timeout_ms=300)

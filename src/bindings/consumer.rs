@@ -20,7 +20,7 @@ use crate::consumer::{
 };
 use crate::error::Error;
 use crate::group::assignor::GroupAssignor;
-use crate::group::{CommitOffset, CustomAssignors, GroupConfig};
+use crate::group::{CommitOffset, CustomAssignors, GroupConfig, GroupProtocol};
 
 /// (topic, partition, offset, metadata, leader_epoch) as the Python layer passes commits.
 type OffsetTuple = (String, i32, i64, String, i32);
@@ -318,6 +318,17 @@ impl PyConsumer {
                 retry_backoff: client.retry_backoff,
                 assignors: assignors.clone(),
                 custom_assignors: custom.clone(),
+                protocol: match get::<String>(config, "group_protocol", "classic".into())?.as_str() {
+                    "classic" => GroupProtocol::Classic,
+                    "consumer" => GroupProtocol::Consumer,
+                    other => {
+                        return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                            "group_protocol must be 'classic' or 'consumer', not {other:?}"
+                        )))
+                    }
+                },
+                remote_assignor: get(config, "group_remote_assignor", None)?,
+                rack_id: get(config, "client_rack", String::new())?,
             })
         });
         let group = group.transpose()?;

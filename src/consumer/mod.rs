@@ -23,6 +23,7 @@ mod fetch_session;
 pub mod fetcher;
 mod join;
 pub mod offsets;
+mod reconcile;
 pub mod subscription;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -300,6 +301,9 @@ impl Consumer {
         let Some(coord) = self.coordinator().cloned() else {
             return Ok(self.assign_all_locally(&topics, timeout));
         };
+        if coord.consumer_group().is_some() {
+            return self.consumer_group_step(&coord, topics, timeout);
+        }
         let mut progress = self.progress.lock();
         if let Some(step) = self.apply_completion(&mut progress, &coord) {
             return Ok(step);
@@ -377,6 +381,9 @@ impl Consumer {
             let Some(coord) = self.coordinator().cloned() else {
                 return Ok(self.assign_all_locally_async(&topics, deadline).await);
             };
+            if coord.consumer_group().is_some() {
+                return self.consumer_group_step_async(&coord, topics, deadline).await;
+            }
             if let Some(step) = self.apply_completion(&mut self.progress.lock(), &coord) {
                 return Ok(step);
             }

@@ -109,6 +109,10 @@ class AIOKafkaConsumer:
         max_poll_records (int or None): bound of getmany() results. Default: None.
         exclude_internal_topics (bool): Default: True.
         isolation_level (str): 'read_uncommitted' or 'read_committed'.
+        group_protocol (str): 'classic' or 'consumer' (KIP-848: broker-side,
+            incremental assignment; Kafka 4.0+). Default: 'classic'.
+        group_remote_assignor (str): the broker-side assignor for
+            group_protocol='consumer' ('uniform', 'range'). Default: None.
 
     ``rebalance_timeout_ms``, ``consumer_timeout_ms``, ``api_version``
     and ``connections_max_idle_ms`` are accepted and have no effect.
@@ -132,6 +136,7 @@ class AIOKafkaConsumer:
         sasl_plain_password: str | None = None, sasl_plain_username: str | None = None,
         sasl_kerberos_service_name: str = 'kafka', sasl_kerberos_domain_name: str | None = None,
         sasl_oauth_token_provider: Any = None, client_rack: str | None = None,
+        group_protocol: str = 'classic', group_remote_assignor: str | None = None,
     ) -> None:
         loop = construction_loop(loop, api_version, 'The loop argument is deprecated since 0.7.1, '
                                  'and scheduled for removal in 0.9.0')
@@ -144,6 +149,8 @@ class AIOKafkaConsumer:
             raise ValueError(f'Unrecognized auto_offset_reset value: {auto_offset_reset!r}')
         if isolation_level not in ('read_uncommitted', 'read_committed'):
             raise ValueError(f'Incorrect isolation level {isolation_level}')
+        if group_protocol not in ('classic', 'consumer'):
+            raise ValueError(f"group_protocol must be 'classic' or 'consumer', not {group_protocol!r}")
         assignors, self._rebalance_protocol = resolve_strategy(partition_assignment_strategy)
         if _native is None:
             raise ImportError('kafka-python-rs: the native extension kafka._native is not available')
@@ -180,6 +187,8 @@ class AIOKafkaConsumer:
             'session_timeout_ms': int(session_timeout_ms),
             'heartbeat_interval_ms': int(heartbeat_interval_ms),
             'assignors': assignors,
+            'group_protocol': group_protocol,
+            'group_remote_assignor': group_remote_assignor,
         }
         self._core: Any = _native.Consumer(native_cfg)
         #: aiokafka's client, for ``_client.cluster``: a read-only view of the core's metadata.

@@ -86,6 +86,7 @@ _NATIVE_KEYS = (
     'auto_commit_interval_ms', 'check_crcs', 'isolation_level', 'allow_auto_create_topics',
     'metadata_max_age_ms', 'max_poll_interval_ms', 'session_timeout_ms', 'heartbeat_interval_ms',
     'enable_incremental_fetch_sessions', 'client_rack',
+    'group_protocol', 'group_remote_assignor',
 )
 
 
@@ -179,6 +180,15 @@ class KafkaConsumer:
         session_timeout_ms (int): group session timeout. Default: 10000.
         heartbeat_interval_ms (int): heartbeat period (the heartbeat runs in
             the background). Default: 3000.
+        group_protocol (str): the group membership protocol: 'classic'
+            (JoinGroup/SyncGroup, client-side assignment) or 'consumer'
+            (KIP-848: broker-side assignment, incremental rebalances; needs
+            Kafka 4.0+). With 'consumer', partition_assignment_strategy,
+            session_timeout_ms and heartbeat_interval_ms are the broker's
+            business (group.consumer.* settings). Default: 'classic'.
+        group_remote_assignor (str): with group_protocol='consumer', the
+            broker-side assignor to ask for ('uniform' or 'range'); None uses
+            the broker's default. Default: None.
         consumer_timeout_ms (int): iteration raises StopIteration after this
             long without a record. Default: block forever.
         exclude_internal_topics (bool): hide internal topics from
@@ -226,6 +236,8 @@ class KafkaConsumer:
         'max_poll_interval_ms': 300000,
         'session_timeout_ms': 10000,
         'heartbeat_interval_ms': 3000,
+        'group_protocol': 'classic',
+        'group_remote_assignor': None,
         'receive_buffer_bytes': None,
         'send_buffer_bytes': None,
         'receive_message_max_bytes': 100_000_000,
@@ -298,6 +310,9 @@ class KafkaConsumer:
                 f"({self.config['connections_max_idle_ms']})")
         if self.config['group_id'] is None:
             self.config['enable_auto_commit'] = False
+        if self.config['group_protocol'] not in ('classic', 'consumer'):
+            raise Errors.KafkaConfigurationError(
+                f"group_protocol must be 'classic' or 'consumer', not {self.config['group_protocol']!r}")
         assignors, self._rebalance_protocol = resolve_strategy(self.config['partition_assignment_strategy'])
         if _native is None:
             raise ImportError(f'kafka._native is not available: {_NATIVE_IMPORT_ERROR}')

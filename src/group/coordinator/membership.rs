@@ -229,6 +229,9 @@ impl Coordinator {
     /// Leaves the group (not for static members, whose session simply expires) and resets the
     /// member id and generation.
     pub async fn leave(&self) {
+        if let Some(m) = &self.consumer_group {
+            return m.leave(self).await;
+        }
         let (generation, member_id, _) = self.generation();
         self.reset_generation(false);
         if member_id.is_empty() || generation < 0 || self.config.group_instance_id.is_some() {

@@ -24,6 +24,7 @@ mod offsets;
 pub use offsets::{CommitOffset, Committed};
 
 use super::assignor::{assignor_by_name, Builtin, GroupAssignor, MemberSubscription, RebalanceProtocol};
+use super::consumer_group::{self, ConsumerGroupMember};
 use crate::consumer::subscription::TopicPartition;
 use crate::error::{Error, Result};
 use crate::network::{Client, Connection, ConnectionConfig};
@@ -46,6 +47,21 @@ pub struct GroupConfig {
     pub assignors: Vec<String>,
     /// The application's own assignors, used for the names in `assignors` that they carry.
     pub custom_assignors: CustomAssignors,
+    /// group_protocol: the classic protocol (JoinGroup/SyncGroup) or KIP-848's `consumer`.
+    pub protocol: GroupProtocol,
+    /// group_remote_assignor: the broker-side assignor asked for by a `consumer` member.
+    pub remote_assignor: Option<String>,
+    /// client_rack, sent in ConsumerGroupHeartbeat for rack-aware broker assignors ('' none).
+    pub rack_id: String,
+}
+
+/// Which group membership protocol a member speaks (Java's `group.protocol`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GroupProtocol {
+    #[default]
+    Classic,
+    /// KIP-848: ConsumerGroupHeartbeat with broker-side assignment.
+    Consumer,
 }
 
 /// The application's assignors (e.g. Python `AbstractPartitionAssignor`s), by their names.
@@ -95,9 +111,12 @@ pub struct Coordinator {
     owned: Mutex<(BTreeMap<String, Vec<i32>>, i32)>,
     closed: AtomicBool,
     wake: Box<dyn Fn() + Send + Sync>,
+    /// The KIP-848 membership when `protocol` is `consumer` (this struct then only provides
+    /// discovery, the connection and offsets).
+    consumer_group: Option<ConsumerGroupMember>,
 }
 
-fn is_coordinator_error(code: i16) -> bool {
+pub(crate) fn is_coordinator_error(code: i16) -> bool {
     matches!(code, ec::NOT_COORDINATOR | ec::COORDINATOR_NOT_AVAILABLE)
 }
 
@@ -119,7 +138,7 @@ impl Coordinator {
                 return Err(Error::InvalidArgument(format!("unsupported partition assignor {name:?}")));
             }
         }
-        if assignors.is_empty() {
+        if assignors.is_empty() && config.protocol == GroupProtocol::Classic {
             return Err(Error::InvalidArgument("partition_assignment_strategy is empty".into()));
         }
         let protocol = RebalanceProtocol::common(assignors.iter().map(|a| a.supported_protocols()))
@@ -131,7 +150,6 @@ impl Coordinator {
             })?;
         let c = Arc::new(Self {
             client,
-            config,
             assignors,
             protocol,
             lost: AtomicBool::new(false),
@@ -142,8 +160,15 @@ impl Coordinator {
             owned: Mutex::new((BTreeMap::new(), -1)),
             closed: AtomicBool::new(false),
             wake,
+            consumer_group: (config.protocol == GroupProtocol::Consumer).then(ConsumerGroupMember::new),
+            config,
         });
-        crate::network::runtime::runtime().spawn(membership::heartbeat_loop(Arc::downgrade(&c)));
+        let rt = crate::network::runtime::runtime();
+        if c.consumer_group.is_some() {
+            rt.spawn(consumer_group::heartbeat_loop(Arc::downgrade(&c)));
+        } else {
+            rt.spawn(membership::heartbeat_loop(Arc::downgrade(&c)));
+        }
         Ok(c)
     }
 
@@ -230,6 +255,36 @@ impl Coordinator {
 
     pub fn close(&self) {
         self.closed.store(true, Ordering::Release);
+        if let Some(m) = &self.consumer_group {
+            m.wake_heartbeat();
+        }
+    }
+
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    /// The KIP-848 membership (`group_protocol='consumer'`), if this member uses it.
+    pub fn consumer_group(&self) -> Option<&ConsumerGroupMember> {
+        self.consumer_group.as_ref()
+    }
+
+    pub(crate) fn client(&self) -> &Arc<Client> {
+        &self.client
+    }
+
+    /// Mirrors a `consumer` member's epoch and id into the fields that commits and
+    /// [`Self::generation`] read.
+    pub(crate) fn set_member_state(&self, epoch: i32, member_id: &str, stable: bool) {
+        let mut m = self.member.lock();
+        m.generation = epoch;
+        m.member_id = member_id.to_string();
+        m.stable = stable;
+    }
+
+    /// Clears the flag that makes poll() return for a group step.
+    pub(crate) fn clear_rejoin(&self) {
+        self.rejoin_needed.store(false, Ordering::Release);
     }
 
     fn conn_config(&self) -> ConnectionConfig {
@@ -267,14 +322,14 @@ impl Coordinator {
         Ok(conn)
     }
 
-    async fn mark_unknown(&self) {
+    pub(crate) async fn mark_unknown(&self) {
         if let Some(c) = self.conn.lock().await.take() {
             c.close();
         }
     }
 
     /// Sends `req` to the coordinator; transport failures forget the coordinator.
-    async fn send<R: Request>(&self, req: &R) -> Result<R::Response> {
+    pub(crate) async fn send<R: Request>(&self, req: &R) -> Result<R::Response> {
         let conn = self.coordinator().await?;
         match conn.send(req).await {
             Ok(r) => Ok(r),

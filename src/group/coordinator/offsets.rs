@@ -82,8 +82,16 @@ impl Coordinator {
                     }
                     tokio::time::sleep(self.config.retry_backoff).await;
                 }
-                c @ (ec::UNKNOWN_MEMBER_ID | ec::ILLEGAL_GENERATION | ec::REBALANCE_IN_PROGRESS) => {
-                    if c != ec::REBALANCE_IN_PROGRESS {
+                // `consumer` protocol: the epoch moved on since the commit was built; retry
+                // with the current one (Java's commit manager does the same).
+                ec::STALE_MEMBER_EPOCH if Instant::now() < deadline => {
+                    tokio::time::sleep(self.config.retry_backoff).await;
+                }
+                c @ (ec::UNKNOWN_MEMBER_ID
+                | ec::ILLEGAL_GENERATION
+                | ec::REBALANCE_IN_PROGRESS
+                | ec::FENCED_MEMBER_EPOCH) => {
+                    if c != ec::REBALANCE_IN_PROGRESS && self.consumer_group.is_none() {
                         self.reset_generation(c == ec::ILLEGAL_GENERATION);
                     }
                     self.request_rejoin();
@@ -100,6 +108,9 @@ impl Coordinator {
         parts: &[TopicPartition],
         deadline: Instant,
     ) -> Result<BTreeMap<TopicPartition, Option<Committed>>> {
+        if self.consumer_group.is_some() {
+            return crate::group::consumer_group::offsets::fetch_committed(self, parts, deadline).await;
+        }
         let mut by_topic: BTreeMap<&str, Vec<i32>> = BTreeMap::new();
         for tp in parts {
             by_topic.entry(tp.topic.as_str()).or_default().push(tp.partition);

@@ -14,6 +14,7 @@ pub mod list_offsets;
 pub mod metadata;
 pub mod offset_commit;
 pub mod offset_fetch;
+pub mod offset_fetch_groups;
 pub mod produce;
 pub mod sync_group;
 
@@ -106,7 +107,10 @@ pub use alter_partition_reassignments::{
 pub use alter_replica_log_dirs::{AlterReplicaLogDirsRequest, AlterReplicaLogDirsResponse};
 pub use alter_user_scram_credentials::{AlterUserScramCredentialsRequest, AlterUserScramCredentialsResponse};
 pub use consumer_group_describe::{ConsumerGroupDescribeRequest, ConsumerGroupDescribeResponse};
-pub use consumer_group_heartbeat::{ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse};
+pub use consumer_group_heartbeat::{
+    ConsumerGroupHeartbeatRequest, ConsumerGroupHeartbeatResponse, HeartbeatAssignment,
+    HeartbeatTopicPartitions,
+};
 pub use create_acls::{CreateAclsRequest, CreateAclsResponse};
 pub use delete_acls::{DeleteAclsRequest, DeleteAclsResponse};
 pub use describe_acls::{DescribeAclsRequest, DescribeAclsResponse};

@@ -2,16 +2,17 @@
 //!
 //! Versions 2..=8: v2 has the retention time (v2..=4; -1 = broker default), v3 throttle time,
 //! v5 drops the retention time, v6 adds the committed leader epoch, v7 the group instance id,
-//! v8 is flexible.
+//! v8 is flexible, v9 is v8 for KIP-848 members (the generation is the member epoch; adds
+//! STALE_MEMBER_EPOCH). v10 (topic ids) is not claimed.
 
 use crate::protocol::declare::kafka_api;
 
 kafka_api! {
-    OffsetCommit: OffsetCommitRequest => OffsetCommitResponse, versions 2..=8, flexible 8;
+    OffsetCommit: OffsetCommitRequest => OffsetCommitResponse, versions 2..=9, flexible 8;
 
     pub struct OffsetCommitRequest {
         group_id: String,
-        /// -1 for a simple (non-member) commit.
+        /// -1 for a simple (non-member) commit; the member epoch for a `consumer` member.
         generation_id: i32 = -1,
         /// Empty for a simple commit.
         member_id: String,
