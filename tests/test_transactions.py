@@ -405,3 +405,50 @@ def test_transactions_follow_coordinator_moves(broker: Broker) -> None:
         assert sorted(out) == sorted(committed)
     finally:
         cluster.stop()
+
+
+def test_read_committed_consumer_waits_for_pending_transactional_offsets(
+        broker: Broker, topic: Callable[..., str]) -> None:
+    """KIP-447: a read_committed consumer fetches offsets with require_stable, so while a
+    transaction that commits the group's offsets is open, ``committed()`` waits for its outcome
+    instead of answering with the older offset; a read_uncommitted one answers at once."""
+    import threading
+
+    src = topic(partitions=1)
+    tp = TopicPartition(src, 0)
+    group = f'stable-{uuid.uuid4().hex[:8]}'
+    setup = KafkaConsumer(bootstrap_servers=broker.bootstrap, group_id=group, enable_auto_commit=False)
+    try:
+        setup.commit({tp: OffsetAndMetadata(5, '', -1)})
+    finally:
+        setup.close()
+    producer = _txn_producer(broker.bootstrap)
+    committed = threading.Event()
+    try:
+        producer.begin_transaction()
+        producer.send(src, b'x')
+        producer.send_offsets_to_transaction({tp: OffsetAndMetadata(42, '', -1)}, group)
+        producer.flush()
+
+        def commit_later() -> None:
+            time.sleep(2.0)
+            committed.set()
+            producer.commit_transaction()
+
+        plain = KafkaConsumer(bootstrap_servers=broker.bootstrap, group_id=group, enable_auto_commit=False)
+        try:
+            assert plain.committed(tp) == 5  # the pending offset is not visible yet
+        finally:
+            plain.close()
+        stable = KafkaConsumer(bootstrap_servers=broker.bootstrap, group_id=group, enable_auto_commit=False,
+                               isolation_level='read_committed')
+        worker = threading.Thread(target=commit_later)
+        worker.start()
+        try:
+            assert stable.committed(tp, timeout_ms=60000) == 42
+            assert committed.is_set(), 'committed() answered before the transaction ended'
+        finally:
+            worker.join()
+            stable.close()
+    finally:
+        producer.close()

@@ -329,6 +329,8 @@ impl PyConsumer {
                 },
                 remote_assignor: get(config, "group_remote_assignor", None)?,
                 rack_id: get(config, "client_rack", String::new())?,
+                require_stable: get::<String>(config, "isolation_level", "read_uncommitted".into())?
+                    == "read_committed",
             })
         });
         let group = group.transpose()?;

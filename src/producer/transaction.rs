@@ -211,9 +211,19 @@ impl TxnManager {
         Ok(())
     }
 
+    /// The error of a transactional call in an error state. A fenced producer says so with the
+    /// fencing error's own class (ProducerFencedError, a KafkaError), as Java's client does, so
+    /// the outcome does not depend on whether a Produce or the call itself met the fencing first.
     fn error_state_error(&self) -> Error {
-        let last = self.last_error().map_or_else(|| "unknown error".to_string(), |e| e.to_string());
-        Error::Other(format!("Cannot execute transactional method because we are in an error state: {last}"))
+        let last = self.last_error();
+        let text = last.as_ref().map_or_else(|| "unknown error".to_string(), |e| e.to_string());
+        let message = format!("Cannot execute transactional method because we are in an error state: {text}");
+        match last {
+            Some(Error::Broker { code: code @ (ec::PRODUCER_FENCED | ec::INVALID_PRODUCER_EPOCH), .. }) => {
+                Error::broker(code, message)
+            }
+            _ => Error::Other(message),
+        }
     }
 
     /// Fails unless the producer is in a transaction (called by `send()`: one atomic load).

@@ -41,7 +41,7 @@ pub(crate) async fn fetch_committed(
                 member_epoch: if stable { epoch } else { -1 },
                 topics: Some(topics.clone()),
             }],
-            require_stable: false,
+            require_stable: c.config().require_stable,
         };
         let resp = match c.send(&req).await {
             Ok(r) => r,

@@ -53,6 +53,10 @@ pub struct GroupConfig {
     pub remote_assignor: Option<String>,
     /// client_rack, sent in ConsumerGroupHeartbeat for rack-aware broker assignors ('' none).
     pub rack_id: String,
+    /// KIP-447: OffsetFetch asks for stable offsets (a read_committed consumer, as Java's): the
+    /// coordinator answers UNSTABLE_OFFSET_COMMIT, retried, while a transaction that commits
+    /// offsets for the group is pending, so the position never starts before its outcome.
+    pub require_stable: bool,
 }
 
 /// Which group membership protocol a member speaks (Java's `group.protocol`).

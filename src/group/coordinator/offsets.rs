@@ -126,7 +126,7 @@ impl Coordinator {
                     })
                     .collect(),
             ),
-            require_stable: false,
+            require_stable: self.config.require_stable,
         };
         loop {
             let resp = match self.send(&req).await {
