@@ -219,9 +219,9 @@ impl TxnManager {
         let text = last.as_ref().map_or_else(|| "unknown error".to_string(), |e| e.to_string());
         let message = format!("Cannot execute transactional method because we are in an error state: {text}");
         match last {
-            Some(Error::Broker { code: code @ (ec::PRODUCER_FENCED | ec::INVALID_PRODUCER_EPOCH), .. }) => {
-                Error::broker(code, message)
-            }
+            Some(Error::Broker {
+                code: code @ (ec::PRODUCER_FENCED | ec::INVALID_PRODUCER_EPOCH), ..
+            }) => Error::broker(code, message),
             _ => Error::Other(message),
         }
     }

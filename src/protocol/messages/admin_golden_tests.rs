@@ -23,16 +23,21 @@ fn check<M: Message + std::fmt::Debug>(name: &str, version: i16, raw: &[u8]) {
     assert_eq!(&out[..], raw, "{name} v{version}: re-encoding differs; decoded {m:?}");
 }
 
-#[test]
-fn golden_vectors_roundtrip_bytes() {
-    let mut n = 0;
-    for line in VECTORS.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
+/// The `<message type> <version> <hex>` lines of a vector file (comments and blanks skipped).
+fn vectors(text: &str) -> impl Iterator<Item = (&str, i16, Vec<u8>)> {
+    text.lines().filter(|l| !l.is_empty() && !l.starts_with('#')).map(|line| {
         let mut parts = line.split(' ');
         let (Some(name), Some(v), Some(hex)) = (parts.next(), parts.next(), parts.next()) else {
             panic!("bad line {line:?}");
         };
-        let v: i16 = v.parse().expect("version");
-        let raw = unhex(hex);
+        (name, v.parse().expect("version"), unhex(hex))
+    })
+}
+
+#[test]
+fn golden_vectors_roundtrip_bytes() {
+    let mut n = 0;
+    for (name, v, raw) in vectors(VECTORS) {
         match name {
             "CreateTopicsRequest" => check::<CreateTopicsRequest>(name, v, &raw),
             "CreateTopicsResponse" => check::<CreateTopicsResponse>(name, v, &raw),
@@ -85,13 +90,7 @@ const MORE_VECTORS: &str = include_str!("admin_golden_vectors_more.txt");
 #[test]
 fn golden_vectors_of_the_other_admin_apis_roundtrip_bytes() {
     let mut n = 0;
-    for line in MORE_VECTORS.lines().filter(|l| !l.is_empty() && !l.starts_with('#')) {
-        let mut parts = line.split(' ');
-        let (Some(name), Some(v), Some(hex)) = (parts.next(), parts.next(), parts.next()) else {
-            panic!("bad line {line:?}");
-        };
-        let v: i16 = v.parse().expect("version");
-        let raw = unhex(hex);
+    for (name, v, raw) in vectors(MORE_VECTORS) {
         match name {
             "AlterPartitionReassignmentsRequest" => {
                 check::<AlterPartitionReassignmentsRequest>(name, v, &raw)
