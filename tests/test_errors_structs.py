@@ -177,6 +177,26 @@ def test_sticky_partitioner() -> None:
     part.on_new_batch('t', cluster, first)
     assert part.partition('t', None, None, b'v', b'v', cluster) != first
     assert part.partition('t', b'k', b'k', b'v', b'v', cluster) == DefaultPartitioner()(b'k', [0, 1, 2, 3], [])
+    with pytest.raises(ValueError, match='not found'):
+        part.partition('other', None, None, b'v', b'v', cluster)
+
+
+def test_sticky_partitioner_leaves_a_partition_that_lost_its_leader() -> None:
+    class Moving(_Cluster):
+        def __init__(self) -> None:
+            self.available = {1, 2}
+
+        def available_partitions_for_topic(self, topic: str) -> set[int]:
+            return self.available
+
+    part, cluster = StickyPartitioner(), Moving()
+    first = part.partition('t', None, None, b'v', b'v', cluster)
+    assert first in (1, 2)
+    cluster.available = {1, 2} - {first}
+    assert part.partition('t', None, None, b'v', b'v', cluster) == ({1, 2} - {first}).pop()
+    cluster.available = set()  # no leader anywhere: stay where we are
+    again = part.partition('t', None, None, b'v', b'v', cluster)
+    assert part.partition('t', None, None, b'v', b'v', cluster) == again
 
 
 def test_future_callbacks() -> None:

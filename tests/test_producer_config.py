@@ -112,3 +112,28 @@ def test_topic_validation(topic: object, exc: type[Exception]) -> None:
     with pytest.raises(exc):
         ensure_valid_topic_name(topic)
     ensure_valid_topic_name('good.topic_name-1')
+
+
+def test_old_api_version_rules(caplog: pytest.LogCaptureFixture) -> None:
+    """kafka-python 3: an api_version below 0.11 turns default idempotence off (with a warning)
+    and refuses it when asked for; codecs the version lacks are refused."""
+    with pytest.raises(Errors.KafkaConfigurationError, match='requires broker >= 0.11'):
+        KafkaProducer(bootstrap_servers='localhost:1', api_version=(0, 10, 2), enable_idempotence=True)
+    with pytest.raises(Errors.KafkaConfigurationError, match='requires broker >= 0.11'):
+        KafkaProducer(bootstrap_servers='localhost:1', api_version='0.10.2', transactional_id='t')
+    with pytest.raises(ValueError, match='Zstd Requires'):
+        KafkaProducer(bootstrap_servers='localhost:1', api_version=(2, 0), compression_type='zstd')
+    with pytest.raises(ValueError, match='LZ4 Requires'):
+        KafkaProducer(bootstrap_servers='localhost:1', api_version=(0, 8, 1), compression_type='lz4')
+    with caplog.at_level('WARNING', logger='kafka.producer.kafka'):
+        producer = KafkaProducer(bootstrap_servers='localhost:1', api_version=(0, 10, 2), max_block_ms=100)
+    try:
+        assert producer.config['enable_idempotence'] is False
+        assert 'Idempotence will be disabled' in caplog.text
+    finally:
+        producer.close(timeout=1)
+    producer = KafkaProducer(bootstrap_servers='localhost:1', api_version=(2, 8), max_block_ms=100)
+    try:
+        assert producer.config['enable_idempotence'] is True
+    finally:
+        producer.close(timeout=1)

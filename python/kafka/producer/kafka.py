@@ -347,6 +347,7 @@ class KafkaProducer:
                 raise Errors.KafkaConfigurationError('Cannot set transactional_id without enable_idempotence.')
             config['enable_idempotence'] = True
         self._resolve_idempotence(set(configs), strict=config['transactional_id'] is not None)
+        self._apply_api_version(set(configs))
         bootstrap_servers = collect_hosts(config['bootstrap_servers'])
 
         self._key_plain, self._key_full = _serializer_call(config['key_serializer'])
@@ -643,6 +644,25 @@ class KafkaProducer:
             KafkaTimeoutError: the metadata was not available in time.
         """
         return set(self._known_partitions(topic, refresh=True))
+
+    def _apply_api_version(self, user_keys: set[str]) -> None:
+        """kafka-python 3's rules for a broker version given as ``api_version``: codecs the
+        version lacks are refused, and idempotence (broker >= 0.11) is switched off, unless it was
+        asked for (``enable_idempotence`` or ``transactional_id``), which raises."""
+        version = self.config['api_version']
+        if version is None:
+            return
+        if self.config['compression_type'] == 'lz4' and version < (0, 8, 2):
+            raise ValueError('LZ4 Requires >= Kafka 0.8.2 Brokers')
+        if self.config['compression_type'] == 'zstd' and version < (2, 1):
+            raise ValueError('Zstd Requires >= Kafka 2.1 Brokers')
+        if self.config['enable_idempotence'] and version < (0, 11):
+            if user_keys & {'enable_idempotence', 'transactional_id'}:
+                raise Errors.KafkaConfigurationError(
+                    f'Idempotent/Transactional producer requires broker >= 0.11 (got api_version={version})')
+            log.warning('%s: Idempotence will be disabled because broker api_version %s < (0, 11)',
+                        self.config['client_id'], version)
+            self.config['enable_idempotence'] = False
 
     @classmethod
     def max_usable_produce_magic(cls, api_version: tuple[int, ...]) -> int:
