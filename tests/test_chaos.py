@@ -519,3 +519,80 @@ def test_transactional_copy_through_cuts_and_a_stall(proxied: KafkaCluster) -> N
     assert (missing, duplicates, len(out)) == (0, 0, n)
     assert hashlib.sha256(b''.join(sorted(out))).digest() == hashlib.sha256(b''.join(sorted(expected))).digest()
     assert faults.cuts >= 3
+
+
+def test_asyncio_transactional_copy_through_cuts_and_a_stall(proxied: KafkaCluster) -> None:
+    """The asyncio copy (AIOKafkaConsumer + AIOKafkaProducer with ``transaction()``) through the
+    same faults: a failed transaction is aborted by the context manager and the consumer rewinds
+    to the committed offsets; the read_committed output is exactly the input."""
+    from kafka import KafkaProducer, TopicPartition
+    from kafka.aio import AIOKafkaConsumer, AIOKafkaProducer
+    from kafka.aio import errors as AioErrors
+
+    n = 50_000 if LONG else 5_000
+    src = create_topic(proxied.bootstrap_servers, f'chaos-atxn-in-{uuid.uuid4().hex[:8]}', 3)
+    dst = create_topic(proxied.bootstrap_servers, f'chaos-atxn-out-{uuid.uuid4().hex[:8]}', 3)
+    with KafkaProducer(bootstrap_servers=proxied.bootstrap_servers, linger_ms=5) as filler:
+        for i in range(n):
+            filler.send(src, b'%d' % i, key=b'%d' % (i % KEYS))
+    bootstrap = proxied.bootstrap('EXTERNAL')
+    group = f'chaos-acopy-{uuid.uuid4().hex[:8]}'
+    faults = Faults(list(proxied.proxies.values()))
+    stats = {'commits': 0, 'aborts': 0}
+
+    async def copy() -> None:
+        consumer = AIOKafkaConsumer(src, bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
+                                    auto_offset_reset='earliest', isolation_level='read_committed',
+                                    session_timeout_ms=30000, request_timeout_ms=10000)
+        producer = AIOKafkaProducer(bootstrap_servers=bootstrap, transactional_id=f'chaos-acopy-{uuid.uuid4().hex[:8]}',
+                                    request_timeout_ms=5000)
+        await consumer.start()
+        await producer.start()
+        try:
+            partitions = [TopicPartition(src, p) for p in range(3)]
+            ends = await consumer.end_offsets(partitions)
+            pause = SPREAD_S / (n / 250)
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + (900 if LONG else 300)
+            while loop.time() < deadline:
+                batch = await consumer.getmany(timeout_ms=500, max_records=250)
+                if not batch:
+                    assigned = consumer.assignment()
+                    positions = [await consumer.position(tp) for tp in assigned]
+                    if len(assigned) == 3 and all(p >= ends[tp] for p, tp in zip(positions, assigned)):
+                        return
+                    continue
+                try:
+                    async with producer.transaction():
+                        for records in batch.values():
+                            for r in records:
+                                await producer.send(dst, r.value, key=r.key)
+                        await asyncio.sleep(pause)
+                        await producer.send_offsets_to_transaction(
+                            {tp: records[-1].offset + 1 for tp, records in batch.items()}, group)
+                    stats['commits'] += 1
+                except (AioErrors.ProducerFenced, AioErrors.TransactionalIdAuthorizationFailed):
+                    raise
+                except AioErrors.KafkaError as exc:
+                    stats['aborts'] += 1
+                    print(f'asyncio transaction failed ({exc!r}); rewinding')
+                    for tp in consumer.assignment():
+                        committed = await consumer.committed(tp)
+                        consumer.seek(tp, committed if committed is not None else 0)
+        finally:
+            await producer.stop()
+            await consumer.stop()
+
+    started = time.monotonic()
+    faults.start()
+    try:
+        asyncio.run(copy())
+    finally:
+        faults.stop()
+    out = [r.value for r in consume_all(proxied.bootstrap_servers, dst, n, extra_wait=2.0)]
+    expected = {b'%d' % i for i in range(n)}
+    missing, duplicates = len(expected - set(out)), len(out) - len(set(out))
+    print(f'asyncio transactional copy through faults: {n} in, {len(out)} out, missing {missing}, '
+          f'duplicates {duplicates}; {stats} cuts {faults.cuts}, in {time.monotonic() - started:.1f}s')
+    assert (missing, duplicates, len(out)) == (0, 0, n)
+    assert faults.cuts >= 3
