@@ -319,16 +319,18 @@ impl TxnManager {
     {
         let backoff = shared.config.client.retry_backoff;
         loop {
+            // No broker reachable right now (a stall, a restart) is retried until the deadline, as
+            // kafka-python's NoBrokersAvailable is a retriable KafkaTimeoutError.
             let step = match self.coordinator(shared).await {
                 Ok(conn) => match attempt(conn).await {
                     Ok(s) => s,
-                    Err(e) if e.is_retriable() => {
+                    Err(e) if e.is_retriable() || matches!(e, Error::NoBrokersAvailable(_)) => {
                         log::debug!("{what}: {e}; retrying");
                         Step::Retry { refind: true, backoff: None }
                     }
                     Err(e) => return Err(e),
                 },
-                Err(e) if e.is_retriable() => {
+                Err(e) if e.is_retriable() || matches!(e, Error::NoBrokersAvailable(_)) => {
                     log::debug!("{what}: transaction coordinator not available: {e}");
                     Step::Retry { refind: true, backoff: None }
                 }
@@ -639,7 +641,9 @@ impl TxnManager {
             .await;
             let step = match attempt {
                 Ok(s) => s,
-                Err(e) if e.is_retriable() => Step::Retry { refind: true, backoff: None },
+                Err(e) if e.is_retriable() || matches!(e, Error::NoBrokersAvailable(_)) => {
+                    Step::Retry { refind: true, backoff: None }
+                }
                 Err(e) => return Err(self.classify(e, "TxnOffsetCommit")),
             };
             match step {

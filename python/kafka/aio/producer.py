@@ -111,6 +111,19 @@ class BatchBuilder:
         return len(self._records)
 
 
+async def _until_ended(end: Callable[[], Any]) -> None:
+    """Run commit/abort to its end. aiokafka waits for the end of a transaction without a
+    timeout; the core bounds each attempt, and a timed-out EndTxn is resumed (its outcome is
+    unknown until the coordinator answers), so a stalled broker delays the call, never leaves
+    the transaction half-ended."""
+    while True:
+        try:
+            await end()
+            return
+        except Errors.KafkaTimeoutError as exc:
+            log.debug('ending the transaction timed out (%s); retrying', exc)
+
+
 class _Transaction:
     """``async with producer.transaction():`` begins a transaction; leaving the block commits it,
     or aborts it when the block raised (unless the producer hit a fatal error, such as being
@@ -551,7 +564,7 @@ class AIOKafkaProducer:
             ProducerFenced: another producer with the same transactional id took over (fatal).
         """
         native = self._ensure_transactional()
-        await native.commit_transaction()
+        await _until_ended(native.commit_transaction)
         native.drain()
 
     async def abort_transaction(self) -> None:
@@ -561,7 +574,7 @@ class AIOKafkaProducer:
             IllegalOperation: no ``transactional_id``.
         """
         native = self._ensure_transactional()
-        await native.abort_transaction()
+        await _until_ended(native.abort_transaction)
         native.drain()
 
     async def send_offsets_to_transaction(self, offsets: dict[Any, Any], group_id: str) -> None:
