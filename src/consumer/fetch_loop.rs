@@ -157,7 +157,8 @@ fn truncated(
     }
     if reset {
         log::warn!(
-            "log truncation detected for {}-{}: fetch position {fetched} is past the end {end_offset}              of leader epoch {epoch}; continuing at {end_offset}",
+            "log truncation detected for {}-{}: fetch position {fetched} is past the end {end_offset} \
+             of leader epoch {epoch}; continuing at {end_offset}",
             tp.topic,
             tp.partition
         );
