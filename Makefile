@@ -46,9 +46,12 @@ pytest: build tools
 test: cargo-test lint pytest
 
 # The long chaos suite on Apache Kafka (200k records, a fault every 0.5-1.5 s, a 15 s stall, kill -9,
-# leader moves); make test runs its short form.
+# leader moves, transactional copies, 200k-record group scaling with librdkafka members); make test
+# runs its short form.
 chaos: build tools
-	KAFKA_CHAOS=long KAFKA_TEST_BROKERS=kafka $(PY) -m pytest -q -ra -s tests/test_chaos.py
+	KAFKA_CHAOS=long KAFKA_TEST_BROKERS=kafka $(PY) -m pytest -q -ra -s tests/test_chaos.py \
+		tests/test_cooperative.py::test_cooperative_group_with_librdkafka_scales_while_records_flow \
+		tests/test_consumer_group_kip848.py::test_scale_up_and_down_with_librdkafka_member
 
 demo: build
 	$(PY) scripts/demo.py

@@ -10,6 +10,7 @@ takes one or two heartbeats: the waits below are generous.
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
 import uuid
@@ -188,7 +189,7 @@ def check_sink(sink: list[Any], partitions: int, per_partition: int) -> None:
 
 @pytest.mark.tansu_skip(NO_KIP848)
 def test_scale_up_and_down_with_librdkafka_member(bootstrap_servers: str, topic: Callable[..., str]) -> None:
-    """3 of ours + librdkafka join and leave while 60k records flow: every record is processed
+    """3 of ours + librdkafka join and leave while 60k records (200k under make chaos) flow: every record is processed
     once (commits happen before a partition moves), and revocations are incremental."""
     parts = 12
     t = topic(parts)
@@ -196,7 +197,7 @@ def test_scale_up_and_down_with_librdkafka_member(bootstrap_servers: str, topic:
     group = f'kip848-scale-{uuid.uuid4().hex[:8]}'
     sink: list[Any] = []
     lock = threading.Lock()
-    total = 60_000
+    total = 200_000 if os.environ.get('KAFKA_CHAOS') == 'long' else 60_000  # 200k under make chaos
     def feed() -> None:
         for i in range(0, total, 5000):
             produce(bootstrap_servers, t, i, 5000, parts)
