@@ -111,10 +111,14 @@ def test_preferred_leader_election_after_restart(cluster: Any, admin: KafkaAdmin
 
 def test_per_broker_methods_on_three_nodes(cluster: Any, admin: KafkaAdminClient) -> None:
     name = _topic(admin, [3, 1])
-    dirs = admin.describe_log_dirs({name: [0]})
-    assert [d['broker'] for d in dirs] == [1, 2, 3]
-    hosting = sorted(d['broker'] for d in dirs if any(t['name'] == name for ld in d['log_dirs'] for t in ld['topics']))
-    assert hosting == [1, 3]
+
+    def hosting() -> list[int]:
+        dirs = admin.describe_log_dirs({name: [0]})
+        assert [d['broker'] for d in dirs] == [1, 2, 3]
+        return sorted(d['broker'] for d in dirs if any(t['name'] == name for ld in d['log_dirs'] for t in ld['topics']))
+
+    # A replica's log appears on its broker shortly after CreateTopics returns.
+    assert _wait(lambda: hosting() == [1, 3]), hosting()
     quorum = admin.describe_metadata_quorum()
     part = quorum['topics'][0]['partitions'][0]
     assert sorted(v['replica_id'] for v in part['current_voters']) == [1, 2, 3]
