@@ -452,3 +452,70 @@ def test_read_committed_consumer_waits_for_pending_transactional_offsets(
             stable.close()
     finally:
         producer.close()
+
+
+def _set_transaction_version(bootstrap: str, level: int) -> None:
+    """Finalizes ``transaction.version`` at ``level`` and waits until a broker reports it."""
+    from kafka.admin import KafkaAdminClient
+
+    with KafkaAdminClient(bootstrap_servers=bootstrap) as admin:
+        current = admin.describe_features().get('transaction.version', {}).get('finalized', (0, 0))[1]
+        if current == level:
+            return
+        kind = 'UPGRADE' if level > current else 'SAFE_DOWNGRADE'
+        result = admin.update_features({'transaction.version': (kind, level)})
+        assert result == {'transaction.version': 'OK'}, result
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if admin.describe_features().get('transaction.version', {}).get('finalized', (0, 0))[1] == level:
+                return
+            time.sleep(0.2)
+    raise AssertionError(f'transaction.version did not reach {level}')
+
+
+@pytest.mark.parametrize('protocol', [2, 1], ids=['transactions-v2', 'transactions-v1'])
+def test_transaction_protocol_versions(broker: Broker, topic: Callable[..., str], protocol: int) -> None:
+    """KIP-890: with ``transaction.version`` 2 every transaction ends with a bumped epoch (EndTxn v5)
+    and Produce / TxnOffsetCommit add partitions and the group themselves; with 1 the epoch stays
+    and AddPartitionsToTxn / AddOffsetsToTxn do. Both commit and abort exactly, offsets included."""
+    from kafka.admin import KafkaAdminClient
+
+    if broker.name != 'kafka':
+        pytest.skip('needs a broker whose transaction.version can be changed')
+    src, dst = topic(partitions=2), topic(partitions=3)
+    group = f'g-{uuid.uuid4().hex[:8]}'
+    txn_id = f'tv{protocol}-{uuid.uuid4().hex[:8]}'
+    _set_transaction_version(broker.bootstrap, protocol)
+    try:
+        producer = _txn_producer(broker.bootstrap, txn_id)
+        epochs: list[int] = []
+        expected: list[bytes] = []
+        try:
+            with KafkaAdminClient(bootstrap_servers=broker.bootstrap) as admin:
+                for n, commit in enumerate([True, False, True, True]):
+                    producer.begin_transaction()
+                    values = [f'{protocol}-{n}-{i}'.encode() for i in range(9)]
+                    for i, v in enumerate(values):
+                        producer.send(dst, v, partition=i % 3)
+                    producer.send_offsets_to_transaction(
+                        {TopicPartition(src, 0): OffsetAndMetadata(10 * (n + 1), '', -1)}, group)
+                    if commit:
+                        producer.commit_transaction()
+                        expected.extend(values)
+                    else:
+                        producer.abort_transaction()
+                    epochs.append(admin.describe_transactions([txn_id])[txn_id].producer_epoch)
+                committed = admin.list_consumer_group_offsets(group)
+        finally:
+            producer.close()
+        if protocol == 2:
+            # Each EndTxn bumps the epoch the coordinator keeps (the first one from init's epoch).
+            assert epochs == list(range(epochs[0], epochs[0] + 4)), epochs
+        else:
+            assert len(set(epochs)) == 1, epochs
+        assert committed[TopicPartition(src, 0)].offset == 40
+        got = sorted(v for _, _, v in _read(broker.bootstrap, dst, 'read_committed'))
+        assert got == sorted(expected)
+        assert sorted(_read_ours(broker.bootstrap, dst, 'read_committed', len(expected))) == sorted(expected)
+    finally:
+        _set_transaction_version(broker.bootstrap, 2)

@@ -70,6 +70,9 @@ pub struct Connection {
     next_correlation_id: AtomicI32,
     dead: Arc<AtomicBool>,
     versions: HashMap<i16, (i16, i16)>,
+    /// The cluster's finalized feature levels (KIP-584) as this broker reported them:
+    /// name -> max version level (`transaction.version`, `metadata.version`, ...).
+    features: Vec<(String, i16)>,
     /// With SASL: new requests take it shared; re-authentication takes it exclusively.
     auth_gate: Option<Arc<AsyncRwLock<()>>>,
 }
@@ -103,6 +106,7 @@ impl Connection {
             next_correlation_id: AtomicI32::new(0),
             dead: dead.clone(),
             versions: HashMap::new(),
+            features: Vec::new(),
             auth_gate: None,
         };
         match conn.config.security.tls.clone() {
@@ -121,7 +125,7 @@ impl Connection {
                 tokio::spawn(read_loop(rd, queue, dead, max_response_size));
             }
         }
-        conn.versions = conn.negotiate_versions().await?;
+        (conn.versions, conn.features) = conn.negotiate_versions().await?;
         let Some(mech) = conn.config.security.sasl.clone() else {
             return Ok(Arc::new(conn));
         };
@@ -307,7 +311,15 @@ impl Connection {
         })
     }
 
-    async fn negotiate_versions(&self) -> Result<HashMap<i16, (i16, i16)>> {
+    /// The finalized level of cluster feature `name` (KIP-584) when this connection was made;
+    /// `None` when the broker finalizes no such feature (or predates ApiVersions v3).
+    pub fn finalized_feature(&self, name: &str) -> Option<i16> {
+        self.features.iter().find(|(n, _)| n == name).map(|(_, level)| *level)
+    }
+
+    /// ApiVersions: the broker's version ranges and the finalized features it reports.
+    #[allow(clippy::type_complexity)]
+    async fn negotiate_versions(&self) -> Result<(HashMap<i16, (i16, i16)>, Vec<(String, i16)>)> {
         let req = ApiVersionsRequest {
             client_software_name: "kafka-python-rs".into(),
             client_software_version: env!("CARGO_PKG_VERSION").into(),
@@ -329,7 +341,10 @@ impl Connection {
                 format!("ApiVersions failed: {}", error_code::name(resp.error_code)),
             ));
         }
-        Ok(resp.api_keys.iter().map(|k| (k.api_key, (k.min_version, k.max_version))).collect())
+        let versions = resp.api_keys.iter().map(|k| (k.api_key, (k.min_version, k.max_version))).collect();
+        let features =
+            resp.finalized_features.iter().map(|f| (f.name.clone(), f.max_version_level)).collect();
+        Ok((versions, features))
     }
 }
 

@@ -19,6 +19,7 @@ use crate::protocol::messages::{
     InitProducerIdRequest, PartitionProduceData, ProduceRequest, ProduceResponse, TopicProduceData,
 };
 use crate::protocol::Message;
+use crate::protocol::Request;
 
 const NOT_LEADER_OR_FOLLOWER: i16 = 6;
 const UNKNOWN_TOPIC_OR_PARTITION: i16 = 3;
@@ -144,6 +145,7 @@ async fn init_producer_id(shared: &Shared) -> Result<(), Error> {
         transaction_timeout_ms: i32::MAX,
         producer_id: -1,
         producer_epoch: -1,
+        ..Default::default()
     };
     let conn = shared.client.any_connection().await?;
     let resp = conn.send(&req).await?;
@@ -172,6 +174,7 @@ async fn bump_epoch(shared: &Shared) -> Result<(), Error> {
         transaction_timeout_ms: i32::MAX,
         producer_id: if v3 { pid } else { -1 },
         producer_epoch: if v3 { epoch } else { -1 },
+        ..Default::default()
     };
     let resp = conn.send(&req).await?;
     if resp.error_code != 0 {
@@ -283,6 +286,7 @@ fn drain(shared: &Shared, now: Instant) -> (HashMap<i32, Vec<ProducerBatch>>, Op
     let mut next: Option<Instant> = None;
     let mut missing_leader = false;
     let mut to_add: ToAdd = Vec::new();
+    let mut restarted = 0usize;
     let txn_generation = shared.txn.as_ref().map(|t| t.generation());
     let mut st = shared.acc.state.lock();
     let flush_before = st.flush_before;
@@ -298,7 +302,7 @@ fn drain(shared: &Shared, now: Instant) -> (HashMap<i32, Vec<ProducerBatch>>, Op
                     if pq.in_flight > 0 {
                         continue; // batches of the old epoch are still out
                     }
-                    reset_sequences(pq, (pid, epoch));
+                    restarted += usize::from(reset_sequences(pq, (pid, epoch)));
                 } else if pq.needs_reset {
                     continue; // waiting for the epoch bump
                 }
@@ -353,6 +357,11 @@ fn drain(shared: &Shared, now: Instant) -> (HashMap<i32, Vec<ProducerBatch>>, Op
         }
     }
     drop(st);
+    // Logged outside the lock: a log call may take the GIL, which a thread appending records
+    // (and so waiting for this lock) holds.
+    if restarted > 0 {
+        log::debug!("{restarted} partition(s) restart their sequences at 0 under producer ({pid}, {epoch})");
+    }
     if missing_leader {
         shared.client.request_metadata_update();
         let t = now + cfg.client.retry_backoff;
@@ -388,10 +397,10 @@ fn drain(shared: &Shared, now: Instant) -> (HashMap<i32, Vec<ProducerBatch>>, Op
 
 /// Starts a partition's sequences over under `producer` (after an epoch bump): queued batches
 /// built with the old epoch are rebuilt with new sequences when next drained, in queue order.
-fn reset_sequences(pq: &mut PartitionQueue, producer: (i64, i16)) {
-    if pq.producer.is_some() {
-        log::debug!("partition sequences restart at 0 under producer {producer:?}");
-    }
+/// Called under the accumulator lock, so it never logs; true when sequences restarted (the
+/// partition had a producer before).
+fn reset_sequences(pq: &mut PartitionQueue, producer: (i64, i16)) -> bool {
+    let restarted = pq.producer.is_some();
     pq.producer = Some(producer);
     pq.next_sequence = 0;
     pq.next_acked = 0;
@@ -404,6 +413,7 @@ fn reset_sequences(pq: &mut PartitionQueue, producer: (i64, i16)) {
             b.base_sequence = -1;
         }
     }
+    restarted
 }
 
 /// Runs `f` on the partition queue of `b` (under the accumulator lock).
@@ -540,9 +550,11 @@ async fn dispatch(shared: &Arc<Shared>, leader: i32, batches: Vec<ProducerBatch>
         let data = PartitionProduceData { index: b.result.partition, records: b.built.clone() };
         match topics.iter_mut().find(|t| *t.name == *b.result.topic) {
             Some(t) => t.partition_data.push(data),
-            None => {
-                topics.push(TopicProduceData { name: b.result.topic.to_string(), partition_data: vec![data] })
-            }
+            None => topics.push(TopicProduceData {
+                name: b.result.topic.to_string(),
+                partition_data: vec![data],
+                ..Default::default()
+            }),
         }
     }
     let req = ProduceRequest {
@@ -551,7 +563,13 @@ async fn dispatch(shared: &Arc<Shared>, leader: i32, batches: Vec<ProducerBatch>
         timeout_ms: i32::try_from(cfg.client.request_timeout.as_millis()).unwrap_or(i32::MAX),
         topic_data: topics,
     };
-    let version = match conn.version_for::<ProduceRequest>() {
+    // v13 names topics by id (not sent yet). A transactional producer sends v12+ only with
+    // transactions V2, where a Produce adds its partition to the transaction (KIP-890).
+    let max_version = match &shared.txn {
+        Some(txn) if !txn.is_v2() => 11,
+        _ => 12,
+    };
+    let version = match conn.version_in::<ProduceRequest>(ProduceRequest::MIN_VERSION, max_version) {
         Ok(v) => v,
         Err(e) => {
             for b in batches {

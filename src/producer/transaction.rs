@@ -8,13 +8,20 @@
 //! of a transaction is drained ([`TxnManager::partitions_to_add`] / [`add_partitions`]), and reports
 //! failed batches, which make the transaction abortable (or the producer unusable, when fenced).
 //!
+//! Transactions V2 (KIP-890 part 2) are used when the cluster finalizes `transaction.version` 2
+//! or more and the coordinator serves EndTxn v5: a Produce (v12) adds its partition to the
+//! transaction and a TxnOffsetCommit (v5) its group, so AddPartitionsToTxn and AddOffsetsToTxn
+//! are not sent; every EndTxn bumps the producer epoch (or hands out a new producer id when the
+//! epoch is exhausted), which the next transaction uses with sequences restarted at 0. With V1,
+//! Produce stays at v11, TxnOffsetCommit and EndTxn at v4.
+//!
 //! Errors follow the Java client: abortable errors leave the producer usable once the
 //! transaction is aborted; fatal ones (fenced, not authorized) make every later transactional
 //! call fail with the same error. CONCURRENT_TRANSACTIONS and COORDINATOR_LOAD_IN_PROGRESS are
 //! retried, NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE and lost connections look the coordinator
 //! up again.
 
-use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -112,6 +119,8 @@ pub struct TxnManager {
     pub transactional_id: String,
     pub timeout_ms: i32,
     state: AtomicU8,
+    /// Transactions V2 (KIP-890), decided by `init_transactions`.
+    v2: AtomicBool,
     /// Incremented at the end of every transaction: a partition whose `txn_added` mark differs
     /// is not part of the current transaction yet.
     generation: AtomicU64,
@@ -164,6 +173,7 @@ impl TxnManager {
             transactional_id,
             timeout_ms,
             state: AtomicU8::new(TxnState::Uninitialized as u8),
+            v2: AtomicBool::new(false),
             generation: AtomicU64::new(1),
             inner: Mutex::new(Inner { last_error: None, started: false, coordinator: None }),
             calls: tokio::sync::Mutex::new(()),
@@ -172,6 +182,22 @@ impl TxnManager {
 
     pub fn state(&self) -> TxnState {
         TxnState::from_u8(self.state.load(Ordering::Acquire))
+    }
+
+    /// True when the transactions use V2 (KIP-890 part 2).
+    #[inline]
+    pub fn is_v2(&self) -> bool {
+        self.v2.load(Ordering::Acquire)
+    }
+
+    /// The highest version of a transactional request for the protocol in use: V2 requests
+    /// (EndTxn v5, TxnOffsetCommit v5) only with transactions V2.
+    fn max_version(&self) -> i16 {
+        if self.is_v2() {
+            5
+        } else {
+            4
+        }
     }
 
     /// The current transaction's mark for partitions added to it.
@@ -377,10 +403,12 @@ impl TxnManager {
                     transaction_timeout_ms: self.timeout_ms,
                     producer_id: pid,
                     producer_epoch: epoch,
+                    ..Default::default()
                 };
-                let resp = conn.send(&req).await?;
+                let version = conn.version_in::<InitProducerIdRequest>(0, 5)?;
+                let resp = conn.send_version(&req, version).await?;
                 match resp.error_code {
-                    0 => Ok(Step::Done(resp)),
+                    0 => Ok(Step::Done((resp, transactions_v2(&conn)))),
                     ec::NOT_COORDINATOR | ec::COORDINATOR_NOT_AVAILABLE => {
                         Ok(Step::Retry { refind: true, backoff: None })
                     }
@@ -395,12 +423,17 @@ impl TxnManager {
                 }
             })
             .await?;
+        let (resp, v2) = resp;
         *shared.producer_id.lock() = (resp.producer_id, resp.producer_epoch);
+        if current.is_none() {
+            self.v2.store(v2, Ordering::Release);
+        }
         log::info!(
-            "transactional id {}: producer id {} epoch {}",
+            "transactional id {}: producer id {} epoch {} (transactions V{})",
             self.transactional_id,
             resp.producer_id,
-            resp.producer_epoch
+            resp.producer_epoch,
+            if self.is_v2() { 2 } else { 1 }
         );
         Ok(())
     }
@@ -451,6 +484,11 @@ impl TxnManager {
         partitions: Vec<(Arc<str>, i32)>,
     ) -> Result<bool> {
         if self.state() != TxnState::InTransaction && self.state() != TxnState::CommittingTransaction {
+            return Ok(true);
+        }
+        if self.is_v2() {
+            // The Produce request adds the partition itself (v12+).
+            self.inner.lock().started = true;
             return Ok(true);
         }
         let (pid, epoch) = *shared.producer_id.lock();
@@ -549,8 +587,12 @@ impl TxnManager {
         }
         let (pid, epoch) = *shared.producer_id.lock();
         let group_id = group.group_id.clone();
-        let added = self
-            .with_coordinator(shared, deadline, "AddOffsetsToTxn", |conn| {
+        let max_version = self.max_version();
+        let added = if self.is_v2() {
+            // TxnOffsetCommit v5 adds the group to the transaction itself.
+            Ok(())
+        } else {
+            self.with_coordinator(shared, deadline, "AddOffsetsToTxn", |conn| {
                 let req = AddOffsetsToTxnRequest {
                     transactional_id: self.transactional_id.clone(),
                     producer_id: pid,
@@ -558,7 +600,7 @@ impl TxnManager {
                     group_id: group_id.clone(),
                 };
                 async move {
-                    let resp = send_v1(&conn, &req).await?;
+                    let resp = send_up_to(&conn, &req, max_version).await?;
                     match resp.error_code {
                         0 => Ok(Step::Done(())),
                         ec::NOT_COORDINATOR | ec::COORDINATOR_NOT_AVAILABLE => {
@@ -571,7 +613,8 @@ impl TxnManager {
                     }
                 }
             })
-            .await;
+            .await
+        };
         if let Err(e) = added {
             return Err(self.classify(e, "AddOffsetsToTxn"));
         }
@@ -587,7 +630,11 @@ impl TxnManager {
             };
             match topics.iter_mut().find(|t| t.name == topic) {
                 Some(t) => t.partitions.push(p),
-                None => topics.push(TxnOffsetCommitRequestTopic { name: topic, partitions: vec![p] }),
+                None => topics.push(TxnOffsetCommitRequestTopic {
+                    name: topic,
+                    partitions: vec![p],
+                    ..Default::default()
+                }),
             }
         }
         let req = TxnOffsetCommitRequest {
@@ -610,7 +657,7 @@ impl TxnManager {
                 };
                 group_node = Some(node);
                 let conn = shared.client.connection(node).await?;
-                let resp = send_v1(&conn, &req).await?;
+                let resp = send_up_to(&conn, &req, max_version).await?;
                 let mut step = Step::Done(());
                 for t in &resp.topics {
                     for p in &t.partitions {
@@ -710,6 +757,7 @@ impl TxnManager {
         let started = self.inner.lock().started;
         if started {
             let (pid, epoch) = *shared.producer_id.lock();
+            let max_version = self.max_version();
             let ended = self
                 .with_coordinator(shared, deadline, "EndTxn", |conn| {
                     let req = EndTxnRequest {
@@ -719,9 +767,9 @@ impl TxnManager {
                         committed: commit,
                     };
                     async move {
-                        let resp = send_v1(&conn, &req).await?;
+                        let resp = send_up_to(&conn, &req, max_version).await?;
                         match resp.error_code {
-                            0 => Ok(Step::Done(())),
+                            0 => Ok(Step::Done((resp.producer_id, resp.producer_epoch))),
                             ec::NOT_COORDINATOR | ec::COORDINATOR_NOT_AVAILABLE => {
                                 Ok(Step::Retry { refind: true, backoff: None })
                             }
@@ -733,14 +781,29 @@ impl TxnManager {
                     }
                 })
                 .await;
-            if let Err(e) = ended {
-                return Err(match &e {
-                    Error::Broker { code, .. } if is_fatal_code(*code) || *code == ec::INVALID_TXN_STATE => {
-                        self.fatal(fenced_or(*code, "EndTxn"))
-                    }
-                    Error::Broker { .. } if commit => self.abortable(e),
-                    _ => e,
-                });
+            match ended {
+                Ok((next_pid, next_epoch)) if next_pid >= 0 => {
+                    // Transactions V2: the next transaction runs under the bumped epoch (or a new
+                    // producer id); partitions restart their sequences once they drain under it.
+                    *shared.producer_id.lock() = (next_pid, next_epoch);
+                    shared.bump_epoch.store(false, Ordering::Release);
+                    log::debug!(
+                        "transactional id {}: producer id {next_pid} epoch {next_epoch} for the next transaction",
+                        self.transactional_id
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    return Err(match &e {
+                        Error::Broker { code, .. }
+                            if is_fatal_code(*code) || *code == ec::INVALID_TXN_STATE =>
+                        {
+                            self.fatal(fenced_or(*code, "EndTxn"))
+                        }
+                        Error::Broker { .. } if commit => self.abortable(e),
+                        _ => e,
+                    })
+                }
             }
         }
         if !commit && shared.bump_epoch.load(Ordering::Acquire) {
@@ -798,15 +861,25 @@ pub(crate) async fn find_coordinator(shared: &Shared, key: &str, key_type: i8) -
     Ok(found.node_id)
 }
 
-/// Sends a transaction request at the highest version both sides support up to 3: versions 4+
-/// of EndTxn, AddOffsetsToTxn and TxnOffsetCommit belong to transactions V2 (KIP-890), whose
-/// per-transaction epoch bump this producer does not do yet.
-async fn send_v1<R: crate::protocol::Request>(
+/// Sends a transaction request at the highest version both sides support up to `max`.
+async fn send_up_to<R: crate::protocol::Request>(
     conn: &crate::network::Connection,
     req: &R,
+    max: i16,
 ) -> Result<R::Response> {
-    let version = conn.version_in::<R>(R::MIN_VERSION, 3)?;
+    let version = conn.version_in::<R>(R::MIN_VERSION, max)?;
     conn.send_version(req, version).await
+}
+
+/// Whether the transaction coordinator behind `conn` runs transactions V2 (KIP-890 part 2): the
+/// cluster finalizes `transaction.version` 2+ and the broker serves EndTxn v5, TxnOffsetCommit
+/// v5 and Produce v12.
+fn transactions_v2(conn: &crate::network::Connection) -> bool {
+    use crate::protocol::messages::ProduceRequest;
+    conn.finalized_feature("transaction.version").is_some_and(|level| level >= 2)
+        && conn.version_in::<EndTxnRequest>(5, 5).is_ok()
+        && conn.version_in::<TxnOffsetCommitRequest>(5, 5).is_ok()
+        && conn.version_in::<ProduceRequest>(12, 12).is_ok()
 }
 
 #[cfg(test)]

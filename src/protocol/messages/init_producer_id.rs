@@ -1,12 +1,13 @@
 //! InitProducerId (key 22): obtain a producer id and epoch (idempotent or transactional producer).
 //!
-//! Versions 0..=4. v2 is flexible; v3 adds the current producer id/epoch so a producer can bump
-//! its epoch after an error; v4 only adds the PRODUCER_FENCED error code.
+//! Versions 0..=6. v2 is flexible; v3 adds the current producer id/epoch so a producer can bump
+//! its epoch after an error; v4 only adds the PRODUCER_FENCED error code, v5 the
+//! TRANSACTION_ABORTABLE one (KIP-890); v6 adds two-phase commit (KIP-939, not served by default).
 
 use crate::protocol::declare::kafka_api;
 
 kafka_api! {
-    InitProducerId: InitProducerIdRequest => InitProducerIdResponse, versions 0..=4, flexible 2;
+    InitProducerId: InitProducerIdRequest => InitProducerIdResponse, versions 0..=6, flexible 2;
 
     pub struct InitProducerIdRequest {
         /// `None` for an idempotent (non-transactional) producer.
@@ -16,6 +17,10 @@ kafka_api! {
         producer_id: i64 = -1 => since(3).ignorable(),
         /// v3+ (-1: no current epoch).
         producer_epoch: i16 = -1 => since(3).ignorable(),
+        /// v6+: prepare transactions for an external two-phase commit (KIP-939).
+        enable_2pc: bool => since(6).ignorable(),
+        /// v6+: keep a prepared transaction open across the restart (KIP-939).
+        keep_prepared_txn: bool => since(6).ignorable(),
     }
 
     pub struct InitProducerIdResponse {
@@ -23,6 +28,10 @@ kafka_api! {
         error_code: i16,
         producer_id: i64 = -1,
         producer_epoch: i16,
+        /// v6+: the producer id of a prepared transaction kept open (-1: none).
+        ongoing_txn_producer_id: i64 = -1 => since(6).ignorable(),
+        /// v6+: its epoch (-1: none).
+        ongoing_txn_producer_epoch: i16 = -1 => since(6).ignorable(),
     }
 }
 

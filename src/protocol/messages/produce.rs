@@ -1,16 +1,19 @@
 //! Produce (key 0): append record batches to partitions.
 //!
-//! Versions 3..=9 (v3 is the first with the v2 record format and a transactional id; v9 is
-//! flexible). The per-partition `records` are already-encoded RecordBatch bytes; they are written
+//! Versions 3..=13 (v3 is the first with the v2 record format and a transactional id; v9 is
+//! flexible; v10 adds the current leader to errors (KIP-951); v11 may answer
+//! TRANSACTION_ABORTABLE; v12 adds a transactional partition to the transaction implicitly
+//! (transactions V2, KIP-890); v13 names topics by id). The per-partition `records` are already-encoded RecordBatch bytes; they are written
 //! with a single `put_slice` and read as zero-copy slices of the input buffer.
 //! A request with `acks == 0` gets no response from the broker.
 
 use bytes::Bytes;
 
 use crate::protocol::declare::kafka_api;
+use crate::protocol::messages::fetch::LeaderIdAndEpoch;
 
 kafka_api! {
-    Produce: ProduceRequest => ProduceResponse, versions 3..=9, flexible 9;
+    Produce: ProduceRequest => ProduceResponse, versions 3..=13, flexible 9;
 
     pub struct ProduceRequest {
         transactional_id: Option<String> => nullable(),
@@ -21,7 +24,10 @@ kafka_api! {
     }
 
     pub struct TopicProduceData {
-        name: String,
+        /// Until v12.
+        name: String => until(12).ignorable(),
+        /// v13+.
+        topic_id: [u8; 16] => since(13).ignorable(),
         partition_data: Vec<PartitionProduceData>,
     }
 
@@ -34,10 +40,23 @@ kafka_api! {
     pub struct ProduceResponse {
         responses: Vec<TopicProduceResponse>,
         throttle_time_ms: i32,
+        /// v10+ tagged field 0: the endpoints of the leaders named in `current_leader`.
+        node_endpoints: Vec<NodeEndpoint> => since(10).tag(0).ignorable(),
+    }
+
+    /// A broker's address (KIP-951).
+    pub struct NodeEndpoint {
+        node_id: i32,
+        host: String,
+        port: i32,
+        rack: Option<String> => nullable(),
     }
 
     pub struct TopicProduceResponse {
-        name: String,
+        /// Until v12.
+        name: String => until(12).ignorable(),
+        /// v13+.
+        topic_id: [u8; 16] => since(13).ignorable(),
         partition_responses: Vec<PartitionProduceResponse>,
     }
 
@@ -53,6 +72,8 @@ kafka_api! {
         record_errors: Vec<BatchIndexAndErrorMessage> => since(8).ignorable(),
         /// v8+.
         error_message: Option<String> => since(8).nullable().ignorable(),
+        /// v10+ tagged field 0: the new leader, sent with NOT_LEADER_OR_FOLLOWER (KIP-951).
+        current_leader: Option<LeaderIdAndEpoch> => since(10).tag(0).ignorable(),
     }
 
     pub struct BatchIndexAndErrorMessage {
@@ -116,6 +137,6 @@ mod tests {
     fn unsupported_versions_rejected() {
         let r = ProduceRequest::default();
         assert!(r.encode(&mut BytesMut::new(), 2).is_err());
-        assert!(r.encode(&mut BytesMut::new(), 10).is_err());
+        assert!(r.encode(&mut BytesMut::new(), 14).is_err());
     }
 }

@@ -3,12 +3,13 @@
 //!
 //! Versions 0..=5: v2 adds the committed leader epoch, v3 is flexible and adds the member id,
 //! group instance id and generation (KIP-447), v4 the TRANSACTION_ABORTABLE error, v5 is the
-//! KIP-890 part 2 version.
+//! KIP-890 part 2 version (it adds the group to the transaction itself, replacing AddOffsetsToTxn,
+//! and is only sent with transactions V2), v6 names topics by id (KIP-1319).
 
 use crate::protocol::declare::kafka_api;
 
 kafka_api! {
-    TxnOffsetCommit: TxnOffsetCommitRequest => TxnOffsetCommitResponse, versions 0..=5, flexible 3;
+    TxnOffsetCommit: TxnOffsetCommitRequest => TxnOffsetCommitResponse, versions 0..=6, flexible 3;
 
     pub struct TxnOffsetCommitRequest {
         transactional_id: String,
@@ -25,7 +26,10 @@ kafka_api! {
     }
 
     pub struct TxnOffsetCommitRequestTopic {
-        name: String,
+        /// Until v5.
+        name: String => until(5).ignorable(),
+        /// v6+.
+        topic_id: [u8; 16] => since(6).ignorable(),
         partitions: Vec<TxnOffsetCommitRequestPartition>,
     }
 
@@ -43,7 +47,10 @@ kafka_api! {
     }
 
     pub struct TxnOffsetCommitResponseTopic {
-        name: String,
+        /// Until v5.
+        name: String => until(5).ignorable(),
+        /// v6+.
+        topic_id: [u8; 16] => since(6).ignorable(),
         partitions: Vec<TxnOffsetCommitResponsePartition>,
     }
 
