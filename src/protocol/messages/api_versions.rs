@@ -7,12 +7,16 @@
 use crate::protocol::declare::kafka_api;
 
 kafka_api! {
-    ApiVersions: ApiVersionsRequest => ApiVersionsResponse, versions 0..=3, flexible 3;
+    ApiVersions: ApiVersionsRequest => ApiVersionsResponse, versions 0..=5, client ..=3, flexible 3;
 
     pub struct ApiVersionsRequest {
         /// v3+: the client software name and version (KIP-511).
         client_software_name: String => since(3).ignorable(),
         client_software_version: String => since(3).ignorable(),
+        /// v5+: the cluster the client expects (KIP-1242), null when unknown.
+        cluster_id: Option<String> => since(5).nullable().ignorable(),
+        /// v5+: the node the client expects to reach (-1 when unknown).
+        node_id: i32 = -1 => since(5).ignorable(),
     }
 
     #[derive(Copy)]

@@ -142,79 +142,115 @@ pub struct DeclaredApi {
     pub key: ApiKey,
     pub min_version: i16,
     pub max_version: i16,
+    /// The highest version the client negotiates ([`Request::CLIENT_MAX_VERSION`]).
+    pub client_max_version: i16,
     pub decode_request: fn(&mut Bytes, i16) -> DecodeResult<()>,
     pub decode_response: fn(&mut Bytes, i16) -> DecodeResult<()>,
 }
 
-macro_rules! declared_apis {
-    ($($req:ty),* $(,)?) => {
-        /// Every API declared in this module, in API key order.
-        pub const APIS: &[DeclaredApi] = &[$(
-            DeclaredApi {
-                key: <$req as Request>::API_KEY,
-                min_version: <$req as Request>::MIN_VERSION,
-                max_version: <$req as Request>::MAX_VERSION,
-                decode_request: |b, v| <$req as Message>::decode(b, v).map(drop),
-                decode_response: |b, v| <<$req as Request>::Response as Message>::decode(b, v).map(drop),
-            },
-        )*];
-    };
+fn decode_request<R: Request>(b: &mut Bytes, v: i16) -> DecodeResult<()> {
+    R::decode(b, v).map(drop)
 }
 
-declared_apis! {
-    ProduceRequest,
-    FetchRequest,
-    ListOffsetsRequest,
-    MetadataRequest,
-    OffsetCommitRequest,
-    OffsetFetchRequest,
-    FindCoordinatorRequest,
-    JoinGroupRequest,
-    HeartbeatRequest,
-    LeaveGroupRequest,
-    SyncGroupRequest,
-    DescribeGroupsRequest,
-    ListGroupsRequest,
-    SaslHandshakeRequest,
-    ApiVersionsRequest,
-    CreateTopicsRequest,
-    DeleteTopicsRequest,
-    DeleteRecordsRequest,
-    InitProducerIdRequest,
-    OffsetForLeaderEpochRequest,
-    AddPartitionsToTxnRequest,
-    AddOffsetsToTxnRequest,
-    EndTxnRequest,
-    WriteTxnMarkersRequest,
-    TxnOffsetCommitRequest,
-    DescribeAclsRequest,
-    CreateAclsRequest,
-    DeleteAclsRequest,
-    DescribeConfigsRequest,
-    AlterConfigsRequest,
-    AlterReplicaLogDirsRequest,
-    DescribeLogDirsRequest,
-    SaslAuthenticateRequest,
-    CreatePartitionsRequest,
-    DeleteGroupsRequest,
-    ElectLeadersRequest,
-    IncrementalAlterConfigsRequest,
-    AlterPartitionReassignmentsRequest,
-    ListPartitionReassignmentsRequest,
-    OffsetDeleteRequest,
-    DescribeUserScramCredentialsRequest,
-    AlterUserScramCredentialsRequest,
-    DescribeQuorumRequest,
-    UpdateFeaturesRequest,
-    DescribeClusterRequest,
-    DescribeProducersRequest,
-    DescribeTransactionsRequest,
-    ListTransactionsRequest,
-    ConsumerGroupHeartbeatRequest,
-    ConsumerGroupDescribeRequest,
-    ListConfigResourcesRequest,
-    DescribeTopicPartitionsRequest,
+fn decode_response<R: Request>(b: &mut Bytes, v: i16) -> DecodeResult<()> {
+    R::Response::decode(b, v).map(drop)
 }
+
+/// The registry entry of one `kafka_api!` declaration.
+const fn declared<R: Request>() -> DeclaredApi {
+    DeclaredApi {
+        key: R::API_KEY,
+        min_version: R::MIN_VERSION,
+        max_version: R::MAX_VERSION,
+        client_max_version: R::CLIENT_MAX_VERSION,
+        decode_request: decode_request::<R>,
+        decode_response: decode_response::<R>,
+    }
+}
+
+/// OffsetFetch is declared twice, by shape: single group (versions 1..=7) and multi-group
+/// (8..=10); its entry spans both and decodes each version through the declaration that has it.
+const OFFSET_FETCH: DeclaredApi = {
+    type Single = OffsetFetchRequest;
+    type Groups = offset_fetch_groups::OffsetFetchGroupsRequest;
+    assert!(Single::MAX_VERSION + 1 == Groups::MIN_VERSION);
+    DeclaredApi {
+        key: Single::API_KEY,
+        min_version: Single::MIN_VERSION,
+        max_version: Groups::MAX_VERSION,
+        client_max_version: Groups::CLIENT_MAX_VERSION,
+        decode_request: |b, v| {
+            if v >= Groups::MIN_VERSION {
+                decode_request::<Groups>(b, v)
+            } else {
+                decode_request::<Single>(b, v)
+            }
+        },
+        decode_response: |b, v| {
+            if v >= Groups::MIN_VERSION {
+                decode_response::<Groups>(b, v)
+            } else {
+                decode_response::<Single>(b, v)
+            }
+        },
+    }
+};
+
+/// Every API declared in this module, in API key order.
+pub const APIS: &[DeclaredApi] = &[
+    declared::<ProduceRequest>(),
+    declared::<FetchRequest>(),
+    declared::<ListOffsetsRequest>(),
+    declared::<MetadataRequest>(),
+    declared::<OffsetCommitRequest>(),
+    OFFSET_FETCH,
+    declared::<FindCoordinatorRequest>(),
+    declared::<JoinGroupRequest>(),
+    declared::<HeartbeatRequest>(),
+    declared::<LeaveGroupRequest>(),
+    declared::<SyncGroupRequest>(),
+    declared::<DescribeGroupsRequest>(),
+    declared::<ListGroupsRequest>(),
+    declared::<SaslHandshakeRequest>(),
+    declared::<ApiVersionsRequest>(),
+    declared::<CreateTopicsRequest>(),
+    declared::<DeleteTopicsRequest>(),
+    declared::<DeleteRecordsRequest>(),
+    declared::<InitProducerIdRequest>(),
+    declared::<OffsetForLeaderEpochRequest>(),
+    declared::<AddPartitionsToTxnRequest>(),
+    declared::<AddOffsetsToTxnRequest>(),
+    declared::<EndTxnRequest>(),
+    declared::<WriteTxnMarkersRequest>(),
+    declared::<TxnOffsetCommitRequest>(),
+    declared::<DescribeAclsRequest>(),
+    declared::<CreateAclsRequest>(),
+    declared::<DeleteAclsRequest>(),
+    declared::<DescribeConfigsRequest>(),
+    declared::<AlterConfigsRequest>(),
+    declared::<AlterReplicaLogDirsRequest>(),
+    declared::<DescribeLogDirsRequest>(),
+    declared::<SaslAuthenticateRequest>(),
+    declared::<CreatePartitionsRequest>(),
+    declared::<DeleteGroupsRequest>(),
+    declared::<ElectLeadersRequest>(),
+    declared::<IncrementalAlterConfigsRequest>(),
+    declared::<AlterPartitionReassignmentsRequest>(),
+    declared::<ListPartitionReassignmentsRequest>(),
+    declared::<OffsetDeleteRequest>(),
+    declared::<DescribeUserScramCredentialsRequest>(),
+    declared::<AlterUserScramCredentialsRequest>(),
+    declared::<DescribeQuorumRequest>(),
+    declared::<UpdateFeaturesRequest>(),
+    declared::<DescribeClusterRequest>(),
+    declared::<DescribeProducersRequest>(),
+    declared::<DescribeTransactionsRequest>(),
+    declared::<ListTransactionsRequest>(),
+    declared::<ConsumerGroupHeartbeatRequest>(),
+    declared::<ConsumerGroupDescribeRequest>(),
+    declared::<ListConfigResourcesRequest>(),
+    declared::<DescribeTopicPartitionsRequest>(),
+];
 
 #[cfg(test)]
 mod registry_tests {
@@ -223,7 +259,8 @@ mod registry_tests {
     #[test]
     fn one_entry_per_key_in_key_order() {
         assert!(APIS.windows(2).all(|w| w[0].key < w[1].key));
-        assert!(APIS.iter().all(|a| a.min_version <= a.max_version));
+        assert!(APIS.iter().all(|a| a.min_version <= a.client_max_version));
+        assert!(APIS.iter().all(|a| a.client_max_version <= a.max_version));
     }
 }
 
