@@ -51,3 +51,22 @@ kafka_api! {
         min_version_level: i16,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::messages::test_util::*;
+
+    #[test]
+    fn v5_request_bytes() {
+        let r = ApiVersionsRequest {
+            client_software_name: "a".into(),
+            client_software_version: "b".into(),
+            cluster_id: Some("c".into()),
+            node_id: 3,
+        };
+        assert_eq!(encoded(&r, 5), [2, b'a', 2, b'b', 2, b'c', 0, 0, 0, 3, 0]);
+        // v3 drops the (ignorable) cluster and node ids.
+        assert_eq!(encoded(&r, 3), [2, b'a', 2, b'b', 0]);
+    }
+}

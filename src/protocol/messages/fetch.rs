@@ -215,4 +215,69 @@ mod tests {
         let at = input.iter().position(|&c| c == b'a').unwrap();
         assert_eq!(rec.as_ptr(), input[at..].as_ptr());
     }
+
+    #[test]
+    fn v18_request_topic_ids_and_tags() {
+        let r = FetchRequest {
+            replica_state: ReplicaState { replica_id: 1, replica_epoch: 2 },
+            max_wait_ms: 500,
+            min_bytes: 1,
+            max_bytes: 0x100000,
+            topics: vec![FetchTopic {
+                topic_id: [7; 16],
+                partitions: vec![FetchPartition {
+                    partition: 0,
+                    fetch_offset: 5,
+                    partition_max_bytes: 1024,
+                    replica_directory_id: [9; 16],
+                    high_watermark: 100,
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        // No replica id (v0..=14): wait, min/max bytes, isolation, session id/epoch.
+        let mut expect =
+            vec![0, 0, 1, 0xf4, 0, 0, 0, 1, 0, 0x10, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff];
+        expect.push(2); // one topic
+        expect.extend([7; 16]);
+        expect.push(2); // one partition
+        expect.extend([0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]); // partition, current leader epoch
+        expect.extend(5i64.to_be_bytes());
+        expect.extend([0xff; 4]); // last fetched epoch
+        expect.extend([0xff; 8]); // log start offset
+        expect.extend([0, 0, 4, 0]); // partition max bytes
+        expect.extend([2, 0, 16]); // tags: directory id (0), then high watermark (1)
+        expect.extend([9; 16]);
+        expect.extend([1, 8]);
+        expect.extend(100i64.to_be_bytes());
+        expect.push(0); // topic tags
+        expect.extend([1, 1]); // no forgotten topics, rack ""
+        expect.extend([1, 1, 13, 0, 0, 0, 1]); // tags: replica state (1) = {1, 2}
+        expect.extend(2i64.to_be_bytes());
+        expect.push(0);
+        assert_eq!(encoded(&r, 18), expect);
+        let back = FetchRequest::decode(&mut Bytes::from(expect), 18).unwrap();
+        assert_eq!(back, r);
+        // v17 has no high watermark tag; v14 still has the replica id and topic names.
+        let v17 = FetchRequest::decode(&mut Bytes::from(encoded(&r, 17)), 17).unwrap();
+        assert_eq!(v17.topics[0].partitions[0].high_watermark, i64::MAX);
+        assert!(r.encode(&mut bytes::BytesMut::new(), 14).is_err());
+    }
+
+    #[test]
+    fn v16_response_node_endpoints() {
+        let r = FetchResponse {
+            responses: vec![FetchableTopicResponse { topic_id: [3; 16], ..Default::default() }],
+            node_endpoints: vec![NodeEndpoint { node_id: 2, host: "h".into(), port: 9092, rack: None }],
+            ..Default::default()
+        };
+        let mut expect = vec![0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]; // throttle, error, session, 1 topic
+        expect.extend([3; 16]);
+        expect.extend([1, 0]); // no partitions, topic tags
+        expect.extend([1, 0, 13, 2, 0, 0, 0, 2, 2, b'h', 0, 0, 0x23, 0x84, 0, 0]); // tag 0: 1 endpoint
+        assert_eq!(encoded(&r, 16), expect);
+        assert_eq!(FetchResponse::decode(&mut Bytes::from(expect), 16).unwrap(), r);
+    }
 }

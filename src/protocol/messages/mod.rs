@@ -315,6 +315,13 @@ pub(crate) mod test_util {
                 }
 
                 #[test]
+                fn mutated(seed: u64) {
+                    $crate::protocol::messages::test_util::declared_mutations::<$ty>(
+                        seed, $versions, $flexible_from,
+                    );
+                }
+
+                #[test]
                 fn garbage(
                     data in ::proptest::collection::vec(::proptest::prelude::any::<u8>(), 0..256)
                 ) {
@@ -433,6 +440,44 @@ pub(crate) mod test_util {
             }
             roundtrip(&canon, v);
             truncations(&canon, v);
+        }
+    }
+
+    /// Encodes a sample at every version, then decodes mutated copies of the bytes (bytes set,
+    /// flipped, inserted, removed): decoding, and re-encoding what decodes, must return, never
+    /// panic. `KAFKA_PROTO_MUTATIONS` sets the copies per version (default 4).
+    pub fn declared_mutations<M>(seed: u64, versions: impl IntoIterator<Item = i16>, flexible_from: i16)
+    where
+        M: Message + Sample + Clone,
+    {
+        let per_version: usize =
+            std::env::var("KAFKA_PROTO_MUTATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(4);
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let raw = M::sample(&mut rng);
+        for v in versions {
+            let mut canon = raw.clone();
+            canon.canonicalise(v, v >= flexible_from);
+            let mut b = BytesMut::new();
+            if canon.encode(&mut b, v).is_err() {
+                continue;
+            }
+            let clean = b.to_vec();
+            for _ in 0..per_version {
+                let mut m = clean.clone();
+                for _ in 0..rng.usize(1..=4) {
+                    let at = rng.usize(0..=m.len());
+                    match rng.u8(0..5) {
+                        0 if at < m.len() => m[at] = rng.u8(..),
+                        1 if at < m.len() => m[at] ^= 1 << rng.u8(0..8),
+                        2 if at < m.len() => m[at] = [0, 0x7f, 0x80, 0xff][rng.usize(0..4)],
+                        3 if at < m.len() => drop(m.remove(at)),
+                        _ => m.insert(at, rng.u8(..)),
+                    }
+                }
+                if let Ok(back) = M::decode(&mut bytes::Bytes::from(m), v) {
+                    let _ = back.encode(&mut BytesMut::new(), v);
+                }
+            }
         }
     }
 

@@ -92,4 +92,24 @@ mod tests {
         let expect = [2, 2, b'g', 2, b'm', 0, 0, 0, 3, 2, 2, b't', 2, 0, 0, 0, 1, 0, 0, 1, 0];
         assert_eq!(encoded(&r, 9), expect);
     }
+
+    #[test]
+    fn v10_request_topic_ids() {
+        let r = OffsetFetchGroupsRequest {
+            groups: vec![OffsetFetchRequestGroup {
+                group_id: "g".into(),
+                topics: Some(vec![OffsetFetchRequestGroupTopic {
+                    topic_id: [5; 16],
+                    partition_indexes: vec![1],
+                    ..Default::default()
+                }]),
+                ..Default::default()
+            }],
+            require_stable: false,
+        };
+        let mut expect = vec![2, 2, b'g', 0, 0xff, 0xff, 0xff, 0xff, 2];
+        expect.extend([5; 16]);
+        expect.extend([2, 0, 0, 0, 1, 0, 0, 0, 0]);
+        assert_eq!(encoded(&r, 10), expect);
+    }
 }
