@@ -262,6 +262,28 @@ mod registry_tests {
         assert!(APIS.iter().all(|a| a.min_version <= a.client_max_version));
         assert!(APIS.iter().all(|a| a.client_max_version <= a.max_version));
     }
+
+    /// The versions the client negotiates stay where its logic fills every field in (topic ids,
+    /// new top-level errors and changed semantics above these); raising one is a deliberate act.
+    #[test]
+    fn client_caps() {
+        use crate::protocol::ApiKey::*;
+        let caps = [
+            (Fetch, 12, 18),
+            (ListOffsets, 7, 11),
+            (Metadata, 12, 13),
+            (OffsetCommit, 9, 10),
+            (OffsetFetch, 9, 10),
+            (FindCoordinator, 4, 6),
+            (DescribeGroups, 5, 6),
+            (ApiVersions, 3, 5),
+            (WriteTxnMarkers, 1, 2),
+        ];
+        for (key, cap, max) in caps {
+            let api = APIS.iter().find(|a| a.key == key).expect("declared");
+            assert_eq!((api.client_max_version, api.max_version), (cap, max), "{key:?}");
+        }
+    }
 }
 
 #[cfg(test)]
