@@ -68,6 +68,7 @@ fn fetch_response(records: &Bytes) -> FetchResponse {
                         ..Default::default()
                     })
                     .collect(),
+                ..Default::default()
             })
             .collect(),
         ..Default::default()
@@ -122,6 +123,7 @@ fn main() {
                     partitions: (0..8)
                         .map(|p| FetchPartition { partition: p, fetch_offset: 1000, ..Default::default() })
                         .collect(),
+                    ..Default::default()
                 })
                 .collect(),
             ..Default::default()

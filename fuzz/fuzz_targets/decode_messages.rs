@@ -1,6 +1,7 @@
 //! Decodes arbitrary bytes as every declared response (and request) at every version: the first
 //! byte picks the API (`APIS[b % len]`), the second the version within its range, the rest is the
-//! body. A decoder must return, never panic or hang, and no single allocation may be out of
+//! body (OffsetFetch's entry spans its single-group 1..=7 and multi-group 8..=10 declarations).
+//! A decoder must return, never panic or hang, and no single allocation may be out of
 //! proportion to the input (a length field must never make us allocate for bytes that are not
 //! there). The consumer protocol's embedded messages are decoded too.
 //!

@@ -78,7 +78,8 @@ impl Admin {
                 (false, true) => 1,
                 _ => 0,
             };
-            let v = conn.version_in::<DescribeConfigsRequest>(min, DescribeConfigsRequest::MAX_VERSION)?;
+            let v =
+                conn.version_in::<DescribeConfigsRequest>(min, DescribeConfigsRequest::CLIENT_MAX_VERSION)?;
             out.extend(conn.send_version(&req, v).await?.results);
         }
         Ok(out)

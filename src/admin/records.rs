@@ -161,6 +161,7 @@ impl Admin {
                         .into_iter()
                         .map(|(name, partitions)| ListOffsetsTopic { name, partitions })
                         .collect(),
+                    ..ListOffsetsRequest::default()
                 };
                 let conn = match self.client.connection(leader).await {
                     Ok(c) => c,
@@ -171,8 +172,8 @@ impl Admin {
                         continue;
                     }
                 };
-                let v =
-                    conn.version_in::<ListOffsetsRequest>(min_version, ListOffsetsRequest::MAX_VERSION)?;
+                let v = conn
+                    .version_in::<ListOffsetsRequest>(min_version, ListOffsetsRequest::CLIENT_MAX_VERSION)?;
                 let resp = conn.send_version(&req, v).await?;
                 for t in resp.topics {
                     for p in t.partitions {

@@ -43,8 +43,11 @@ impl Admin {
     /// DescribeCluster, falling back to Metadata on brokers without it.
     pub async fn describe_cluster(&self) -> Result<ClusterDescription> {
         if self.supports(ApiKey::DescribeCluster).await? {
-            let req =
-                DescribeClusterRequest { include_cluster_authorized_operations: false, endpoint_type: 1 };
+            let req = DescribeClusterRequest {
+                include_cluster_authorized_operations: false,
+                endpoint_type: 1,
+                include_fenced_brokers: false,
+            };
             let conn = self.client.any_connection().await?;
             let v = conn.version_for::<DescribeClusterRequest>()?;
             let resp = conn.send_version(&req, v).await?;
@@ -69,6 +72,7 @@ impl Admin {
                     host: b.host,
                     port: b.port,
                     rack: b.rack,
+                    is_fenced: false,
                 })
                 .collect(),
         })

@@ -117,6 +117,7 @@ impl Admin {
                 transaction_result: false,
                 topics: vec![WritableTxnMarkerTopic { name: topic, partition_indexes: vec![partition] }],
                 coordinator_epoch,
+                ..WritableTxnMarker::default()
             }],
         };
         let resp = self.send_node(leader, &req).await?;

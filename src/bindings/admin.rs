@@ -541,7 +541,7 @@ impl PyAdmin {
         }
         let topics = by_topic
             .into_iter()
-            .map(|(name, partitions)| OffsetCommitRequestTopic { name, partitions })
+            .map(|(name, partitions)| OffsetCommitRequestTopic { name, partitions, ..Default::default() })
             .collect();
         let resp =
             self.run(py, move |a| async move { a.commit_offsets(&group, topics, coordinator).await })?;

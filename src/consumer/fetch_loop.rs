@@ -285,6 +285,7 @@ async fn fetch_from(sh: Arc<Shared>, node: i32, parts: Vec<Wanted>) {
         topics: sent.topics.clone(),
         forgotten_topics_data: sent.forgotten.clone(),
         rack_id: cfg.client_rack.clone(),
+        ..FetchRequest::default()
     };
     sh.metrics.fetches.fetch_add(1, Ordering::Relaxed);
     let sent_partitions: usize = req.topics.iter().map(|t| t.partitions.len()).sum();

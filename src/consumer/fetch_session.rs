@@ -102,7 +102,11 @@ impl FetchSession {
             };
             match topics.last_mut() {
                 Some(t) if t.topic == tp.topic => t.partitions.push(fp),
-                _ => topics.push(FetchTopic { topic: tp.topic.clone(), partitions: vec![fp] }),
+                _ => topics.push(FetchTopic {
+                    topic: tp.topic.clone(),
+                    partitions: vec![fp],
+                    ..FetchTopic::default()
+                }),
             }
         }
         let mut forgotten: BTreeMap<&str, Vec<i32>> = BTreeMap::new();
@@ -115,7 +119,7 @@ impl FetchSession {
             .into_iter()
             .map(|(topic, mut partitions)| {
                 partitions.sort_unstable();
-                ForgottenTopic { topic: topic.to_string(), partitions }
+                ForgottenTopic { topic: topic.to_string(), partitions, ..ForgottenTopic::default() }
             })
             .collect();
         SessionRequest { metadata: self.next, topics, forgotten, next }

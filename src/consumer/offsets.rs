@@ -69,6 +69,7 @@ pub async fn list_offsets(
                     .into_iter()
                     .map(|(name, partitions)| ListOffsetsTopic { name: name.to_string(), partitions })
                     .collect(),
+                ..ListOffsetsRequest::default()
             };
             match client.send_to(leader, &req).await {
                 Ok(resp) => {

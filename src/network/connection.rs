@@ -163,9 +163,11 @@ impl Connection {
         self.versions.get(&key.as_i16()).copied()
     }
 
-    /// The version to use for `R`: min(our max, broker max), or an error if the ranges do not meet.
+    /// The version to use for `R`: min(the client's cap, broker max), or an error if the ranges
+    /// do not meet. The cap is [`Request::CLIENT_MAX_VERSION`], not the declared maximum: versions
+    /// above it are declared (decodable) but the client does not fill in what they add.
     pub fn version_for<R: Request>(&self) -> Result<i16> {
-        self.version_in::<R>(R::MIN_VERSION, R::MAX_VERSION)
+        self.version_in::<R>(R::MIN_VERSION, R::CLIENT_MAX_VERSION)
     }
 
     /// Like [`version_for`](Self::version_for) with our range narrowed to `min..=max`.
@@ -323,6 +325,7 @@ impl Connection {
         let req = ApiVersionsRequest {
             client_software_name: "kafka-python-rs".into(),
             client_software_version: env!("CARGO_PKG_VERSION").into(),
+            ..ApiVersionsRequest::default()
         };
         let mut resp: ApiVersionsResponse = {
             let mut body = self.request_raw::<ApiVersionsRequest>(&req, 3, true).await?;

@@ -30,6 +30,21 @@
 //! }
 //! ```
 //!
+//! `versions a..=b` declares every version the schema's `validVersions` lists (we decode and
+//! encode all of them: the property tests, the fuzzer and peers' bytes cover the whole range). The
+//! optional `client ..=c` after it caps what the client *negotiates*
+//! ([`Request::CLIENT_MAX_VERSION`](crate::protocol::Request::CLIENT_MAX_VERSION), used by
+//! `Connection::version_for`): versions above `c` are declared faithfully but the client's logic
+//! does not fill in what they add (topic ids instead of names, say), so it must not send them.
+//! Without the clause the cap is `b`.
+//!
+//! ```ignore
+//! kafka_api! {
+//!     Fetch: FetchRequest => FetchResponse, versions 4..=18, client ..=12, flexible 12;
+//!     // ...
+//! }
+//! ```
+//!
 //! `prepare path` after the flexible versions names a `fn(&Req, i16) -> EncodeResult<Cow<Req>>`
 //! that adapts a request to the version before it is encoded (FindCoordinator's single key vs
 //! batch, for instance).
@@ -261,6 +276,7 @@ macro_rules! kafka_api {
     (
         $key:ident : $req:ident => $resp:ident,
         versions $min:literal ..= $max:literal,
+        $(client ..= $cap:literal,)?
         flexible $flex:tt
         $(, prepare $prep:path)? ;
         $($structs:tt)+
@@ -274,9 +290,22 @@ macro_rules! kafka_api {
             const API_KEY: $crate::protocol::ApiKey = $crate::protocol::ApiKey::$key;
             const MIN_VERSION: i16 = $min;
             const MAX_VERSION: i16 = $max;
+            const CLIENT_MAX_VERSION: i16 = $crate::protocol::declare::kafka_api!(@cap $max $(, $cap)?);
             const FLEXIBLE_FROM: i16 = $crate::protocol::declare::kafka_api!(@flex $flex);
             type Response = $resp;
         }
+
+        const _: () = assert!(
+            $min <= <$req as $crate::protocol::Request>::CLIENT_MAX_VERSION
+                && <$req as $crate::protocol::Request>::CLIENT_MAX_VERSION <= $max,
+            "the client cap must lie within the declared versions"
+        );
+    };
+    (@cap $max:literal) => {
+        $max
+    };
+    (@cap $max:literal, $cap:literal) => {
+        $cap
     };
     (
         data [$($ty:ident),+],

@@ -31,8 +31,11 @@ pub trait Request: Message {
     const API_KEY: ApiKey;
     /// Lowest version we can send.
     const MIN_VERSION: i16;
-    /// Highest version we can send.
+    /// Highest declared version: we encode and decode every version up to it.
     const MAX_VERSION: i16;
+    /// Highest version the client negotiates: the client's logic fills in every field up to it
+    /// (`kafka_api!`'s `client ..=c` clause; `MAX_VERSION` when absent).
+    const CLIENT_MAX_VERSION: i16 = Self::MAX_VERSION;
     /// First version that uses flexible (compact, tagged-field) encoding; `i16::MAX` if none.
     const FLEXIBLE_FROM: i16;
     type Response: Message;

@@ -28,6 +28,7 @@ pub(crate) async fn fetch_committed(
         .map(|(name, partition_indexes)| OffsetFetchRequestGroupTopic {
             name: name.to_string(),
             partition_indexes,
+            ..Default::default()
         })
         .collect();
     let backoff = c.config().retry_backoff;

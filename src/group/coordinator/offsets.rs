@@ -37,7 +37,11 @@ impl Coordinator {
         }
         let topics: Vec<OffsetCommitRequestTopic> = topics
             .into_iter()
-            .map(|(name, partitions)| OffsetCommitRequestTopic { name: name.to_string(), partitions })
+            .map(|(name, partitions)| OffsetCommitRequestTopic {
+                name: name.to_string(),
+                partitions,
+                ..Default::default()
+            })
             .collect();
         loop {
             let (generation, member_id) = if as_member {

@@ -7,10 +7,12 @@ use crate::protocol::declare::kafka_api;
 
 kafka_api! {
     AlterPartitionReassignments: AlterPartitionReassignmentsRequest => AlterPartitionReassignmentsResponse,
-        versions 0..=0, flexible 0;
+        versions 0..=1, flexible 0;
 
     pub struct AlterPartitionReassignmentsRequest {
         timeout_ms: i32 = 60_000,
+        /// v1+: whether a reassignment may change the replication factor (KIP-860).
+        allow_replication_factor_change: bool = true => since(1),
         topics: Vec<ReassignableTopic>,
     }
 
@@ -27,6 +29,8 @@ kafka_api! {
 
     pub struct AlterPartitionReassignmentsResponse {
         throttle_time_ms: i32,
+        /// v1+: echoes the request's flag.
+        allow_replication_factor_change: bool = true => since(1).ignorable(),
         error_code: i16,
         error_message: Option<String> => nullable(),
         responses: Vec<ReassignableTopicResponse>,

@@ -7,12 +7,16 @@
 use crate::protocol::declare::kafka_api;
 
 kafka_api! {
-    ApiVersions: ApiVersionsRequest => ApiVersionsResponse, versions 0..=3, flexible 3;
+    ApiVersions: ApiVersionsRequest => ApiVersionsResponse, versions 0..=5, client ..=3, flexible 3;
 
     pub struct ApiVersionsRequest {
         /// v3+: the client software name and version (KIP-511).
         client_software_name: String => since(3).ignorable(),
         client_software_version: String => since(3).ignorable(),
+        /// v5+: the cluster the client expects (KIP-1242), null when unknown.
+        cluster_id: Option<String> => since(5).nullable().ignorable(),
+        /// v5+: the node the client expects to reach (-1 when unknown).
+        node_id: i32 = -1 => since(5).ignorable(),
     }
 
     #[derive(Copy)]
@@ -45,5 +49,24 @@ kafka_api! {
         name: String,
         max_version_level: i16,
         min_version_level: i16,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::messages::test_util::*;
+
+    #[test]
+    fn v5_request_bytes() {
+        let r = ApiVersionsRequest {
+            client_software_name: "a".into(),
+            client_software_version: "b".into(),
+            cluster_id: Some("c".into()),
+            node_id: 3,
+        };
+        assert_eq!(encoded(&r, 5), [2, b'a', 2, b'b', 2, b'c', 0, 0, 0, 3, 0]);
+        // v3 drops the (ignorable) cluster and node ids.
+        assert_eq!(encoded(&r, 3), [2, b'a', 2, b'b', 0]);
     }
 }

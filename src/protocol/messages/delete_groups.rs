@@ -5,7 +5,7 @@
 use crate::protocol::declare::kafka_api;
 
 kafka_api! {
-    DeleteGroups: DeleteGroupsRequest => DeleteGroupsResponse, versions 0..=2, flexible 2;
+    DeleteGroups: DeleteGroupsRequest => DeleteGroupsResponse, versions 0..=3, flexible 2;
 
     pub struct DeleteGroupsRequest {
         groups_names: Vec<String>,
@@ -19,6 +19,8 @@ kafka_api! {
     pub struct DeletableGroupResult {
         group_id: String,
         error_code: i16,
+        /// v3+.
+        error_message: Option<String> => since(3).nullable().ignorable(),
     }
 }
 
@@ -32,6 +34,9 @@ mod tests {
     fn response_v2_bytes() {
         let mut b = Bytes::from_static(&[0, 0, 0, 0, 2, 2, b'g', 0, 69, 0, 0]);
         let r = DeleteGroupsResponse::decode(&mut b, 2).unwrap();
-        assert_eq!(r.results, vec![DeletableGroupResult { group_id: "g".into(), error_code: 69 }]);
+        assert_eq!(
+            r.results,
+            vec![DeletableGroupResult { group_id: "g".into(), error_code: 69, error_message: None }]
+        );
     }
 }

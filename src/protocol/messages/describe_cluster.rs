@@ -9,12 +9,14 @@ pub const ENDPOINT_TYPE_BROKERS: i8 = 1;
 pub const ENDPOINT_TYPE_CONTROLLERS: i8 = 2;
 
 kafka_api! {
-    DescribeCluster: DescribeClusterRequest => DescribeClusterResponse, versions 0..=1, flexible 0;
+    DescribeCluster: DescribeClusterRequest => DescribeClusterResponse, versions 0..=2, flexible 0;
 
     pub struct DescribeClusterRequest {
         include_cluster_authorized_operations: bool,
         /// v1+ (default 1 = brokers). Cannot be anything else at v0.
         endpoint_type: i8 = ENDPOINT_TYPE_BROKERS => since(1),
+        /// v2+: list fenced brokers too (KIP-1073).
+        include_fenced_brokers: bool => since(2),
     }
 
     pub struct DescribeClusterResponse {
@@ -36,6 +38,8 @@ kafka_api! {
         host: String,
         port: i32,
         rack: Option<String> => nullable(),
+        /// v2+.
+        is_fenced: bool => since(2),
     }
 }
 
@@ -51,7 +55,11 @@ mod tests {
         DescribeClusterRequest::default().encode(&mut b, 0).unwrap();
         assert_eq!(&b[..], &[0, 0]);
         let mut b = BytesMut::new();
-        let r = DescribeClusterRequest { include_cluster_authorized_operations: true, endpoint_type: 2 };
+        let r = DescribeClusterRequest {
+            include_cluster_authorized_operations: true,
+            endpoint_type: 2,
+            include_fenced_brokers: false,
+        };
         r.encode(&mut b, 1).unwrap();
         assert_eq!(&b[..], &[1, 2, 0]);
         assert!(r.encode(&mut BytesMut::new(), 0).is_err());

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use crate::protocol::declare::kafka_api;
 
 kafka_api! {
-    DescribeGroups: DescribeGroupsRequest => DescribeGroupsResponse, versions 0..=5, flexible 5;
+    DescribeGroups: DescribeGroupsRequest => DescribeGroupsResponse, versions 0..=6, client ..=5, flexible 5;
 
     pub struct DescribeGroupsRequest {
         groups: Vec<String>,
@@ -26,6 +26,9 @@ kafka_api! {
 
     pub struct DescribedGroup {
         error_code: i16,
+        /// v6+ (KIP-1043; v6 also answers GROUP_ID_NOT_FOUND for an unknown group where older
+        /// versions describe it as "Dead", which is why the client stays at v5).
+        error_message: Option<String> => since(6).nullable(),
         group_id: String,
         /// e.g. "Stable", "Empty", or "".
         group_state: String,

@@ -6,7 +6,7 @@
 use crate::protocol::declare::kafka_api;
 
 kafka_api! {
-    DescribeLogDirs: DescribeLogDirsRequest => DescribeLogDirsResponse, versions 0..=4, flexible 2;
+    DescribeLogDirs: DescribeLogDirsRequest => DescribeLogDirsResponse, versions 0..=5, flexible 2;
 
     pub struct DescribeLogDirsRequest {
         /// The partitions to describe, or null for all.
@@ -33,6 +33,8 @@ kafka_api! {
         total_bytes: i64 = -1 => since(4).ignorable(),
         /// v4+ (-1: unknown).
         usable_bytes: i64 = -1 => since(4).ignorable(),
+        /// v5+: the log dir is cordoned (KIP-1066): no new replicas are placed on it.
+        is_cordoned: bool => since(5).ignorable(),
     }
 
     pub struct DescribeLogDirsTopic {

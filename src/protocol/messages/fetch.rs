@@ -4,7 +4,10 @@
 //! v5 log start offsets, v7 incremental fetch sessions (session id/epoch, forgotten topics),
 //! v9 the current leader epoch, v11 the rack id and preferred read replica, v12 is flexible and
 //! adds the last fetched epoch plus tagged `DivergingEpoch`/`CurrentLeader`/`SnapshotId` in the
-//! response. v13+ identifies topics by id instead of name and is not claimed.
+//! response. v13 identifies topics by id instead of name, v15 moves the replica id into the
+//! tagged `ReplicaState` (KIP-903), v16 adds the tagged `NodeEndpoints` of new leaders (KIP-951),
+//! v17 the replica directory id (KIP-853), v18 the follower's high watermark (KIP-1166). The
+//! client fetches by name, so it sends up to v12.
 //!
 //! The response `records` are zero-copy slices of the response buffer; they are not parsed here.
 
@@ -13,12 +16,15 @@ use bytes::Bytes;
 use crate::protocol::declare::kafka_api;
 
 kafka_api! {
-    Fetch: FetchRequest => FetchResponse, versions 4..=12, flexible 12;
+    Fetch: FetchRequest => FetchResponse, versions 4..=18, client ..=12, flexible 12;
 
-    /// The v12+ tagged ClusterId (tag 0) is for KRaft controllers only and never sent.
     pub struct FetchRequest {
-        /// -1 for consumers.
-        replica_id: i32 = -1,
+        /// v12+ tagged: for KRaft controllers only (the client leaves it null).
+        cluster_id: Option<String> => since(12).nullable().tag(0).ignorable(),
+        /// v0..=14: -1 for consumers (from v15 followers send `replica_state`).
+        replica_id: i32 = -1 => until(14),
+        /// v15+ tagged: the fetching follower (absent for consumers).
+        replica_state: ReplicaState => since(15).tag(1),
         max_wait_ms: i32,
         min_bytes: i32,
         max_bytes: i32 = i32::MAX,
@@ -35,8 +41,17 @@ kafka_api! {
         rack_id: String => since(11).ignorable(),
     }
 
+    /// v15+ tagged `ReplicaState`.
+    pub struct ReplicaState {
+        replica_id: i32 = -1,
+        replica_epoch: i64 = -1,
+    }
+
     pub struct FetchTopic {
-        topic: String,
+        /// v0..=12.
+        topic: String => until(12).ignorable(),
+        /// v13+.
+        topic_id: [u8; 16] => since(13).ignorable(),
         partitions: Vec<FetchPartition>,
     }
 
@@ -50,11 +65,18 @@ kafka_api! {
         /// v5+; only meaningful for followers (-1 for consumers).
         log_start_offset: i64 = -1 => since(5).ignorable(),
         partition_max_bytes: i32,
+        /// v17+ tagged: the follower's log directory (KIP-853).
+        replica_directory_id: [u8; 16] => since(17).tag(0).ignorable(),
+        /// v18+ tagged: the follower's high watermark (`i64::MAX`: unknown).
+        high_watermark: i64 = i64::MAX => since(18).tag(1).ignorable(),
     }
 
     /// v7+: partitions to drop from an incremental fetch session.
     pub struct ForgottenTopic {
-        topic: String,
+        /// v7..=12.
+        topic: String => until(12).ignorable(),
+        /// v13+.
+        topic_id: [u8; 16] => since(13).ignorable(),
         partitions: Vec<i32>,
     }
 
@@ -65,14 +87,18 @@ kafka_api! {
         /// v7+.
         session_id: i32 => since(7).ignorable(),
         responses: Vec<FetchableTopicResponse>,
+        /// v16+ tagged: the endpoints of the leaders named in `current_leader` (KIP-951).
+        node_endpoints: Vec<NodeEndpoint> => since(16).tag(0),
     }
 
     pub struct FetchableTopicResponse {
-        topic: String,
+        /// v0..=12.
+        topic: String => until(12).ignorable(),
+        /// v13+.
+        topic_id: [u8; 16] => since(13).ignorable(),
         partitions: Vec<FetchablePartitionResponse>,
     }
 
-    /// The tagged SnapshotId (tag 2, for followers of KRaft) is skipped.
     pub struct FetchablePartitionResponse {
         partition_index: i32,
         error_code: i16,
@@ -84,6 +110,8 @@ kafka_api! {
         diverging_epoch: Option<EpochEndOffset> => since(12).tag(0).ignorable(),
         /// v12+ tagged.
         current_leader: Option<LeaderIdAndEpoch> => since(12).tag(1).ignorable(),
+        /// v12+ tagged: for KRaft followers (a snapshot to fetch instead).
+        snapshot_id: Option<SnapshotId> => since(12).tag(2),
         aborted_transactions: Option<Vec<AbortedTransaction>> => nullable(),
         /// v11+ (-1: none).
         preferred_read_replica: i32 = -1 => since(11).ignorable(),
@@ -110,6 +138,21 @@ kafka_api! {
         leader_id: i32 = -1,
         leader_epoch: i32 = -1,
     }
+
+    /// v12+ tagged field 2.
+    #[derive(Copy)]
+    pub struct SnapshotId {
+        end_offset: i64 = -1,
+        epoch: i32 = -1,
+    }
+
+    /// v16+ tagged (top level): a broker named by `current_leader`.
+    pub struct NodeEndpoint {
+        node_id: i32,
+        host: String,
+        port: i32,
+        rack: Option<String> => nullable(),
+    }
 }
 
 #[cfg(test)]
@@ -134,6 +177,7 @@ mod tests {
                     partition_max_bytes: 1024,
                     ..Default::default()
                 }],
+                ..Default::default()
             }],
             ..Default::default()
         };
@@ -155,8 +199,8 @@ mod tests {
         bytes.push(0); // null aborted transactions
         bytes.extend([0xff, 0xff, 0xff, 0xff]); // preferred read replica
         bytes.extend([4, b'a', b'b', b'c']); // records "abc"
-                                             // tags: current leader (1) = {leader 2, epoch 5}, unknown tag 2 skipped
-        bytes.extend([2, 1, 9, 0, 0, 0, 2, 0, 0, 0, 5, 0, 2, 1, 0xaa]);
+                                             // tags: current leader (1) = {leader 2, epoch 5}, unknown tag 3 skipped
+        bytes.extend([2, 1, 9, 0, 0, 0, 2, 0, 0, 0, 5, 0, 3, 1, 0xaa]);
         bytes.extend([0, 0]); // topic tags, response tags
         let input = Bytes::from(bytes);
         let r = FetchResponse::decode(&mut input.clone(), 12).unwrap();
@@ -165,9 +209,75 @@ mod tests {
         assert_eq!((p.partition_index, p.high_watermark, p.last_stable_offset), (3, 100, 90));
         assert_eq!(p.aborted_transactions, None);
         assert_eq!(p.current_leader, Some(LeaderIdAndEpoch { leader_id: 2, leader_epoch: 5 }));
+        assert_eq!(p.snapshot_id, None);
         let rec = p.records.as_ref().unwrap();
         assert_eq!(&rec[..], b"abc");
         let at = input.iter().position(|&c| c == b'a').unwrap();
         assert_eq!(rec.as_ptr(), input[at..].as_ptr());
+    }
+
+    #[test]
+    fn v18_request_topic_ids_and_tags() {
+        let r = FetchRequest {
+            replica_state: ReplicaState { replica_id: 1, replica_epoch: 2 },
+            max_wait_ms: 500,
+            min_bytes: 1,
+            max_bytes: 0x100000,
+            topics: vec![FetchTopic {
+                topic_id: [7; 16],
+                partitions: vec![FetchPartition {
+                    partition: 0,
+                    fetch_offset: 5,
+                    partition_max_bytes: 1024,
+                    replica_directory_id: [9; 16],
+                    high_watermark: 100,
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        // No replica id (v0..=14): wait, min/max bytes, isolation, session id/epoch.
+        let mut expect =
+            vec![0, 0, 1, 0xf4, 0, 0, 0, 1, 0, 0x10, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff];
+        expect.push(2); // one topic
+        expect.extend([7; 16]);
+        expect.push(2); // one partition
+        expect.extend([0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]); // partition, current leader epoch
+        expect.extend(5i64.to_be_bytes());
+        expect.extend([0xff; 4]); // last fetched epoch
+        expect.extend([0xff; 8]); // log start offset
+        expect.extend([0, 0, 4, 0]); // partition max bytes
+        expect.extend([2, 0, 16]); // tags: directory id (0), then high watermark (1)
+        expect.extend([9; 16]);
+        expect.extend([1, 8]);
+        expect.extend(100i64.to_be_bytes());
+        expect.push(0); // topic tags
+        expect.extend([1, 1]); // no forgotten topics, rack ""
+        expect.extend([1, 1, 13, 0, 0, 0, 1]); // tags: replica state (1) = {1, 2}
+        expect.extend(2i64.to_be_bytes());
+        expect.push(0);
+        assert_eq!(encoded(&r, 18), expect);
+        let back = FetchRequest::decode(&mut Bytes::from(expect), 18).unwrap();
+        assert_eq!(back, r);
+        // v17 has no high watermark tag; v14 still has the replica id and topic names.
+        let v17 = FetchRequest::decode(&mut Bytes::from(encoded(&r, 17)), 17).unwrap();
+        assert_eq!(v17.topics[0].partitions[0].high_watermark, i64::MAX);
+        assert!(r.encode(&mut bytes::BytesMut::new(), 14).is_err());
+    }
+
+    #[test]
+    fn v16_response_node_endpoints() {
+        let r = FetchResponse {
+            responses: vec![FetchableTopicResponse { topic_id: [3; 16], ..Default::default() }],
+            node_endpoints: vec![NodeEndpoint { node_id: 2, host: "h".into(), port: 9092, rack: None }],
+            ..Default::default()
+        };
+        let mut expect = vec![0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2]; // throttle, error, session, 1 topic
+        expect.extend([3; 16]);
+        expect.extend([1, 0]); // no partitions, topic tags
+        expect.extend([1, 0, 13, 2, 0, 0, 0, 2, 2, b'h', 0, 0, 0x23, 0x84, 0, 0]); // tag 0: 1 endpoint
+        assert_eq!(encoded(&r, 16), expect);
+        assert_eq!(FetchResponse::decode(&mut Bytes::from(expect), 16).unwrap(), r);
     }
 }

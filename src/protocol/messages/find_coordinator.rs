@@ -1,8 +1,9 @@
 //! FindCoordinator (key 10): which broker coordinates a consumer group or transactional id.
 //!
-//! Versions 0..=4: v1 adds the key type (0 group, 1 transaction) and error message, v3 is
+//! Versions 0..=6: v1 adds the key type (0 group, 1 transaction) and error message, v3 is
 //! flexible, v4 batches keys (`coordinator_keys` / `coordinators`, KIP-699) instead of the single
-//! `key` / top-level node fields.
+//! `key` / top-level node fields. v5 (TRANSACTION_ABORTABLE, KIP-890) and v6 (share group keys,
+//! KIP-932) change no field; the client stays at v4.
 //!
 //! Both shapes are supported. On encode, v4 with an empty `coordinator_keys` sends `[key]`, and
 //! v0..=3 with an empty `key` and exactly one `coordinator_keys` entry sends that entry. On decode
@@ -18,7 +19,7 @@ pub const KEY_TYPE_GROUP: i8 = 0;
 pub const KEY_TYPE_TRANSACTION: i8 = 1;
 
 kafka_api! {
-    FindCoordinator: FindCoordinatorRequest => FindCoordinatorResponse, versions 0..=4, flexible 3,
+    FindCoordinator: FindCoordinatorRequest => FindCoordinatorResponse, versions 0..=6, client ..=4, flexible 3,
         prepare for_version;
 
     pub struct FindCoordinatorRequest {

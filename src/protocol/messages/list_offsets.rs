@@ -1,8 +1,10 @@
 //! ListOffsets (key 2): look up offsets by timestamp (or earliest/latest/max-timestamp).
 //!
-//! Versions 1..=7: v1 returns a single offset with its timestamp, v2 adds the isolation level and
-//! throttle time, v4 leader epochs, v6 is flexible, v7 allows the max-timestamp query (-3).
-//! Special timestamps: -1 latest, -2 earliest, -3 max timestamp (v7+).
+//! Versions 1..=11: v1 returns a single offset with its timestamp, v2 adds the isolation level and
+//! throttle time, v4 leader epochs, v6 is flexible, v7 allows the max-timestamp query (-3), v8
+//! the earliest local offset (-4, KIP-405), v9 the latest tiered offset (-5, KIP-1005), v10 adds
+//! the request's `timeout_ms` (KIP-1075), v11 the earliest pending upload offset (-6, KIP-1023).
+//! Special timestamps: -1 latest, -2 earliest, -3 max timestamp (v7+). The client sends up to v7.
 
 use crate::protocol::declare::kafka_api;
 
@@ -11,7 +13,7 @@ pub const EARLIEST_TIMESTAMP: i64 = -2;
 pub const MAX_TIMESTAMP: i64 = -3;
 
 kafka_api! {
-    ListOffsets: ListOffsetsRequest => ListOffsetsResponse, versions 1..=7, flexible 6;
+    ListOffsets: ListOffsetsRequest => ListOffsetsResponse, versions 1..=11, client ..=7, flexible 6;
 
     pub struct ListOffsetsRequest {
         /// -1 for consumers.
@@ -19,6 +21,8 @@ kafka_api! {
         /// v2+: 0 = READ_UNCOMMITTED, 1 = READ_COMMITTED.
         isolation_level: i8 => since(2).ignorable(),
         topics: Vec<ListOffsetsTopic>,
+        /// v10+: how long the broker may wait for a remote-storage lookup.
+        timeout_ms: i32 => since(10).ignorable(),
     }
 
     pub struct ListOffsetsTopic {

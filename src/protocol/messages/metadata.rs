@@ -1,10 +1,11 @@
 //! Metadata (key 3): brokers, controller and the partition layout of topics.
 //!
-//! Versions 0..=12. v0 treats an empty topic list as "all topics"; from v1 a null list means "all
-//! topics" and an empty one means "none". We model both with `topics: Option<Vec<_>>` (`None` =
-//! all topics); at v0 `None` is written as an empty array.
+//! Versions 0..=13 (the client sends up to 12). v0 treats an empty topic list as "all topics";
+//! from v1 a null list means "all topics" and an empty one means "none". We model both with
+//! `topics: Option<Vec<_>>` (`None` = all topics); at v0 `None` is written as an empty array.
 //! v4 adds `allow_auto_topic_creation`, v8 the authorized-operations bitfields, v9 is flexible,
-//! v10 adds topic ids (request names become nullable; only meant to be used from v12).
+//! v10 adds topic ids (request names become nullable; only meant to be used from v12), v13 a
+//! top-level error code.
 
 use std::borrow::Cow;
 
@@ -15,7 +16,7 @@ use crate::protocol::EncodeResult;
 pub const AUTHORIZED_OPERATIONS_OMITTED: i32 = i32::MIN;
 
 kafka_api! {
-    Metadata: MetadataRequest => MetadataResponse, versions 0..=12, flexible 9, prepare for_version;
+    Metadata: MetadataRequest => MetadataResponse, versions 0..=13, client ..=12, flexible 9, prepare for_version;
 
     pub struct MetadataRequest {
         /// `None`: all topics.
@@ -46,6 +47,9 @@ kafka_api! {
         topics: Vec<MetadataResponseTopic>,
         /// v8..=10 ([`AUTHORIZED_OPERATIONS_OMITTED`] otherwise).
         cluster_authorized_operations: i32 = AUTHORIZED_OPERATIONS_OMITTED => versions(8, 10).ignorable(),
+        /// v13+: a top-level error (REBOOTSTRAP_REQUIRED, KIP-1102), which the client does not
+        /// handle yet: it stays at v12.
+        error_code: i16 => since(13).ignorable(),
     }
 
     pub struct MetadataResponseBroker {
@@ -133,7 +137,8 @@ mod tests {
         let r = MetadataRequest { topics: Some(vec![MetadataRequestTopic::default()]), ..Default::default() };
         assert!(r.encode(&mut BytesMut::new(), 9).is_err());
         assert!(r.encode(&mut BytesMut::new(), 10).is_ok());
-        assert!(r.encode(&mut BytesMut::new(), 13).is_err());
+        assert!(r.encode(&mut BytesMut::new(), 13).is_ok());
+        assert!(r.encode(&mut BytesMut::new(), 14).is_err());
     }
 
     #[test]

@@ -142,79 +142,115 @@ pub struct DeclaredApi {
     pub key: ApiKey,
     pub min_version: i16,
     pub max_version: i16,
+    /// The highest version the client negotiates ([`Request::CLIENT_MAX_VERSION`]).
+    pub client_max_version: i16,
     pub decode_request: fn(&mut Bytes, i16) -> DecodeResult<()>,
     pub decode_response: fn(&mut Bytes, i16) -> DecodeResult<()>,
 }
 
-macro_rules! declared_apis {
-    ($($req:ty),* $(,)?) => {
-        /// Every API declared in this module, in API key order.
-        pub const APIS: &[DeclaredApi] = &[$(
-            DeclaredApi {
-                key: <$req as Request>::API_KEY,
-                min_version: <$req as Request>::MIN_VERSION,
-                max_version: <$req as Request>::MAX_VERSION,
-                decode_request: |b, v| <$req as Message>::decode(b, v).map(drop),
-                decode_response: |b, v| <<$req as Request>::Response as Message>::decode(b, v).map(drop),
-            },
-        )*];
-    };
+fn decode_request<R: Request>(b: &mut Bytes, v: i16) -> DecodeResult<()> {
+    R::decode(b, v).map(drop)
 }
 
-declared_apis! {
-    ProduceRequest,
-    FetchRequest,
-    ListOffsetsRequest,
-    MetadataRequest,
-    OffsetCommitRequest,
-    OffsetFetchRequest,
-    FindCoordinatorRequest,
-    JoinGroupRequest,
-    HeartbeatRequest,
-    LeaveGroupRequest,
-    SyncGroupRequest,
-    DescribeGroupsRequest,
-    ListGroupsRequest,
-    SaslHandshakeRequest,
-    ApiVersionsRequest,
-    CreateTopicsRequest,
-    DeleteTopicsRequest,
-    DeleteRecordsRequest,
-    InitProducerIdRequest,
-    OffsetForLeaderEpochRequest,
-    AddPartitionsToTxnRequest,
-    AddOffsetsToTxnRequest,
-    EndTxnRequest,
-    WriteTxnMarkersRequest,
-    TxnOffsetCommitRequest,
-    DescribeAclsRequest,
-    CreateAclsRequest,
-    DeleteAclsRequest,
-    DescribeConfigsRequest,
-    AlterConfigsRequest,
-    AlterReplicaLogDirsRequest,
-    DescribeLogDirsRequest,
-    SaslAuthenticateRequest,
-    CreatePartitionsRequest,
-    DeleteGroupsRequest,
-    ElectLeadersRequest,
-    IncrementalAlterConfigsRequest,
-    AlterPartitionReassignmentsRequest,
-    ListPartitionReassignmentsRequest,
-    OffsetDeleteRequest,
-    DescribeUserScramCredentialsRequest,
-    AlterUserScramCredentialsRequest,
-    DescribeQuorumRequest,
-    UpdateFeaturesRequest,
-    DescribeClusterRequest,
-    DescribeProducersRequest,
-    DescribeTransactionsRequest,
-    ListTransactionsRequest,
-    ConsumerGroupHeartbeatRequest,
-    ConsumerGroupDescribeRequest,
-    ListConfigResourcesRequest,
-    DescribeTopicPartitionsRequest,
+fn decode_response<R: Request>(b: &mut Bytes, v: i16) -> DecodeResult<()> {
+    R::Response::decode(b, v).map(drop)
 }
+
+/// The registry entry of one `kafka_api!` declaration.
+const fn declared<R: Request>() -> DeclaredApi {
+    DeclaredApi {
+        key: R::API_KEY,
+        min_version: R::MIN_VERSION,
+        max_version: R::MAX_VERSION,
+        client_max_version: R::CLIENT_MAX_VERSION,
+        decode_request: decode_request::<R>,
+        decode_response: decode_response::<R>,
+    }
+}
+
+/// OffsetFetch is declared twice, by shape: single group (versions 1..=7) and multi-group
+/// (8..=10); its entry spans both and decodes each version through the declaration that has it.
+const OFFSET_FETCH: DeclaredApi = {
+    type Single = OffsetFetchRequest;
+    type Groups = offset_fetch_groups::OffsetFetchGroupsRequest;
+    assert!(Single::MAX_VERSION + 1 == Groups::MIN_VERSION);
+    DeclaredApi {
+        key: Single::API_KEY,
+        min_version: Single::MIN_VERSION,
+        max_version: Groups::MAX_VERSION,
+        client_max_version: Groups::CLIENT_MAX_VERSION,
+        decode_request: |b, v| {
+            if v >= Groups::MIN_VERSION {
+                decode_request::<Groups>(b, v)
+            } else {
+                decode_request::<Single>(b, v)
+            }
+        },
+        decode_response: |b, v| {
+            if v >= Groups::MIN_VERSION {
+                decode_response::<Groups>(b, v)
+            } else {
+                decode_response::<Single>(b, v)
+            }
+        },
+    }
+};
+
+/// Every API declared in this module, in API key order.
+pub const APIS: &[DeclaredApi] = &[
+    declared::<ProduceRequest>(),
+    declared::<FetchRequest>(),
+    declared::<ListOffsetsRequest>(),
+    declared::<MetadataRequest>(),
+    declared::<OffsetCommitRequest>(),
+    OFFSET_FETCH,
+    declared::<FindCoordinatorRequest>(),
+    declared::<JoinGroupRequest>(),
+    declared::<HeartbeatRequest>(),
+    declared::<LeaveGroupRequest>(),
+    declared::<SyncGroupRequest>(),
+    declared::<DescribeGroupsRequest>(),
+    declared::<ListGroupsRequest>(),
+    declared::<SaslHandshakeRequest>(),
+    declared::<ApiVersionsRequest>(),
+    declared::<CreateTopicsRequest>(),
+    declared::<DeleteTopicsRequest>(),
+    declared::<DeleteRecordsRequest>(),
+    declared::<InitProducerIdRequest>(),
+    declared::<OffsetForLeaderEpochRequest>(),
+    declared::<AddPartitionsToTxnRequest>(),
+    declared::<AddOffsetsToTxnRequest>(),
+    declared::<EndTxnRequest>(),
+    declared::<WriteTxnMarkersRequest>(),
+    declared::<TxnOffsetCommitRequest>(),
+    declared::<DescribeAclsRequest>(),
+    declared::<CreateAclsRequest>(),
+    declared::<DeleteAclsRequest>(),
+    declared::<DescribeConfigsRequest>(),
+    declared::<AlterConfigsRequest>(),
+    declared::<AlterReplicaLogDirsRequest>(),
+    declared::<DescribeLogDirsRequest>(),
+    declared::<SaslAuthenticateRequest>(),
+    declared::<CreatePartitionsRequest>(),
+    declared::<DeleteGroupsRequest>(),
+    declared::<ElectLeadersRequest>(),
+    declared::<IncrementalAlterConfigsRequest>(),
+    declared::<AlterPartitionReassignmentsRequest>(),
+    declared::<ListPartitionReassignmentsRequest>(),
+    declared::<OffsetDeleteRequest>(),
+    declared::<DescribeUserScramCredentialsRequest>(),
+    declared::<AlterUserScramCredentialsRequest>(),
+    declared::<DescribeQuorumRequest>(),
+    declared::<UpdateFeaturesRequest>(),
+    declared::<DescribeClusterRequest>(),
+    declared::<DescribeProducersRequest>(),
+    declared::<DescribeTransactionsRequest>(),
+    declared::<ListTransactionsRequest>(),
+    declared::<ConsumerGroupHeartbeatRequest>(),
+    declared::<ConsumerGroupDescribeRequest>(),
+    declared::<ListConfigResourcesRequest>(),
+    declared::<DescribeTopicPartitionsRequest>(),
+];
 
 #[cfg(test)]
 mod registry_tests {
@@ -223,7 +259,30 @@ mod registry_tests {
     #[test]
     fn one_entry_per_key_in_key_order() {
         assert!(APIS.windows(2).all(|w| w[0].key < w[1].key));
-        assert!(APIS.iter().all(|a| a.min_version <= a.max_version));
+        assert!(APIS.iter().all(|a| a.min_version <= a.client_max_version));
+        assert!(APIS.iter().all(|a| a.client_max_version <= a.max_version));
+    }
+
+    /// The versions the client negotiates stay where its logic fills every field in (topic ids,
+    /// new top-level errors and changed semantics above these); raising one is a deliberate act.
+    #[test]
+    fn client_caps() {
+        use crate::protocol::ApiKey::*;
+        let caps = [
+            (Fetch, 12, 18),
+            (ListOffsets, 7, 11),
+            (Metadata, 12, 13),
+            (OffsetCommit, 9, 10),
+            (OffsetFetch, 9, 10),
+            (FindCoordinator, 4, 6),
+            (DescribeGroups, 5, 6),
+            (ApiVersions, 3, 5),
+            (WriteTxnMarkers, 1, 2),
+        ];
+        for (key, cap, max) in caps {
+            let api = APIS.iter().find(|a| a.key == key).expect("declared");
+            assert_eq!((api.client_max_version, api.max_version), (cap, max), "{key:?}");
+        }
     }
 }
 
@@ -274,6 +333,13 @@ pub(crate) mod test_util {
                 fn roundtrip(seed: u64) {
                     $crate::protocol::messages::test_util::declared_roundtrip::<$ty>(
                         seed, $versions, $flexible_from, $prepare,
+                    );
+                }
+
+                #[test]
+                fn mutated(seed: u64) {
+                    $crate::protocol::messages::test_util::declared_mutations::<$ty>(
+                        seed, $versions, $flexible_from,
                     );
                 }
 
@@ -396,6 +462,44 @@ pub(crate) mod test_util {
             }
             roundtrip(&canon, v);
             truncations(&canon, v);
+        }
+    }
+
+    /// Encodes a sample at every version, then decodes mutated copies of the bytes (bytes set,
+    /// flipped, inserted, removed): decoding, and re-encoding what decodes, must return, never
+    /// panic. `KAFKA_PROTO_MUTATIONS` sets the copies per version (default 4).
+    pub fn declared_mutations<M>(seed: u64, versions: impl IntoIterator<Item = i16>, flexible_from: i16)
+    where
+        M: Message + Sample + Clone,
+    {
+        let per_version: usize =
+            std::env::var("KAFKA_PROTO_MUTATIONS").ok().and_then(|v| v.parse().ok()).unwrap_or(4);
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let raw = M::sample(&mut rng);
+        for v in versions {
+            let mut canon = raw.clone();
+            canon.canonicalise(v, v >= flexible_from);
+            let mut b = BytesMut::new();
+            if canon.encode(&mut b, v).is_err() {
+                continue;
+            }
+            let clean = b.to_vec();
+            for _ in 0..per_version {
+                let mut m = clean.clone();
+                for _ in 0..rng.usize(1..=4) {
+                    let at = rng.usize(0..=m.len());
+                    match rng.u8(0..5) {
+                        0 if at < m.len() => m[at] = rng.u8(..),
+                        1 if at < m.len() => m[at] ^= 1 << rng.u8(0..8),
+                        2 if at < m.len() => m[at] = [0, 0x7f, 0x80, 0xff][rng.usize(0..4)],
+                        3 if at < m.len() => drop(m.remove(at)),
+                        _ => m.insert(at, rng.u8(..)),
+                    }
+                }
+                if let Ok(back) = M::decode(&mut bytes::Bytes::from(m), v) {
+                    let _ = back.encode(&mut BytesMut::new(), v);
+                }
+            }
         }
     }
 

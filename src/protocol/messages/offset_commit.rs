@@ -1,14 +1,15 @@
 //! OffsetCommit (key 8): commit consumed offsets for a group.
 //!
-//! Versions 2..=8: v2 has the retention time (v2..=4; -1 = broker default), v3 throttle time,
+//! Versions 2..=10: v2 has the retention time (v2..=4; -1 = broker default), v3 throttle time,
 //! v5 drops the retention time, v6 adds the committed leader epoch, v7 the group instance id,
 //! v8 is flexible, v9 is v8 for KIP-848 members (the generation is the member epoch; adds
-//! STALE_MEMBER_EPOCH). v10 (topic ids) is not claimed.
+//! STALE_MEMBER_EPOCH), v10 names topics by id (KIP-848), which the client does not fill in: it
+//! sends up to v9.
 
 use crate::protocol::declare::kafka_api;
 
 kafka_api! {
-    OffsetCommit: OffsetCommitRequest => OffsetCommitResponse, versions 2..=9, flexible 8;
+    OffsetCommit: OffsetCommitRequest => OffsetCommitResponse, versions 2..=10, client ..=9, flexible 8;
 
     pub struct OffsetCommitRequest {
         group_id: String,
@@ -24,7 +25,10 @@ kafka_api! {
     }
 
     pub struct OffsetCommitRequestTopic {
-        name: String,
+        /// v0..=9.
+        name: String => until(9).ignorable(),
+        /// v10+.
+        topic_id: [u8; 16] => since(10).ignorable(),
         partitions: Vec<OffsetCommitRequestPartition>,
     }
 
@@ -43,7 +47,10 @@ kafka_api! {
     }
 
     pub struct OffsetCommitResponseTopic {
-        name: String,
+        /// v0..=9.
+        name: String => until(9).ignorable(),
+        /// v10+.
+        topic_id: [u8; 16] => since(10).ignorable(),
         partitions: Vec<OffsetCommitResponsePartition>,
     }
 
@@ -72,6 +79,7 @@ mod tests {
                     committed_leader_epoch: -1,
                     committed_metadata: Some(String::new()),
                 }],
+                ..Default::default()
             }],
             ..Default::default()
         };

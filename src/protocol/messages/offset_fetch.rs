@@ -2,7 +2,8 @@
 //!
 //! Versions 1..=7 (single group): v2 allows a null topic list (all topics) and adds a top-level
 //! error code, v3 throttle time, v5 the committed leader epoch, v6 is flexible, v7 adds
-//! `require_stable`. v8+ is the multi-group form and is not claimed.
+//! `require_stable`. v8..=10 are the multi-group form, declared in
+//! [`super::offset_fetch_groups`].
 
 use crate::protocol::declare::kafka_api;
 

@@ -7,7 +7,7 @@
 use crate::protocol::declare::kafka_api;
 
 kafka_api! {
-    WriteTxnMarkers: WriteTxnMarkersRequest => WriteTxnMarkersResponse, versions 0..=1, flexible 1;
+    WriteTxnMarkers: WriteTxnMarkersRequest => WriteTxnMarkersResponse, versions 0..=2, client ..=1, flexible 1;
 
     pub struct WriteTxnMarkersRequest {
         markers: Vec<WritableTxnMarker>,
@@ -20,6 +20,8 @@ kafka_api! {
         transaction_result: bool,
         topics: Vec<WritableTxnMarkerTopic>,
         coordinator_epoch: i32,
+        /// v2+: the transaction version of the marker (KIP-890; 0: unknown).
+        transaction_version: i8 => since(2).ignorable(),
     }
 
     pub struct WritableTxnMarkerTopic {
