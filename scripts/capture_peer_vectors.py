@@ -249,15 +249,17 @@ def run_librdkafka(bootstrap: str) -> None:
         group.close()
 
     def consume(protocol: str) -> None:
-        conf = {'bootstrap.servers': bootstrap, 'group.id': prefix + protocol, 'group.protocol': protocol,
+        conf = {'bootstrap.servers': bootstrap, 'group.id': prefix + protocol,
+                'group.protocol': 'classic' if protocol.startswith('classic') else protocol,
                 'auto.offset.reset': 'earliest', 'enable.auto.commit': False, 'isolation.level': 'read_committed',
                 'client.rack': 'rack-a'}
         if protocol == 'classic':
             conf['group.instance.id'] = prefix + 'static-1'
         c = Consumer(conf)
         c.subscribe([prefix + 'none', prefix + 'gzip', prefix + 'zstd', prefix + 'txn'])
-        seen, deadline = 0, time.monotonic() + 30
-        while seen < 60 and time.monotonic() < deadline:
+        dynamic = protocol == 'classic-dynamic'  # polls past a heartbeat (every 3 s), leaves on close
+        seen, deadline = 0, time.monotonic() + (4 if dynamic else 30)
+        while (seen < 60 or dynamic) and time.monotonic() < deadline:
             seen += sum(1 for m in c.consume(100, 0.5) if m.error() is None)
         c.commit(asynchronous=False)
         assigned = c.assignment()
@@ -283,12 +285,50 @@ def run_librdkafka(bootstrap: str) -> None:
         wait(admin.delete_consumer_groups([prefix + 'txn-group']))
         wait(admin.delete_topics([prefix + 'scratch'], operation_timeout=20))
 
+    def admin_more() -> None:
+        from confluent_kafka import ElectionType
+        from confluent_kafka.admin import (
+            AclBinding,
+            AclBindingFilter,
+            AclOperation,
+            AclPermissionType,
+            ResourcePatternType,
+            ScramCredentialInfo,
+            ScramMechanism,
+            UserScramCredentialUpsertion,
+        )
+
+        tp = TopicPartition(prefix + 'none', 0)
+        acl = AclBinding(ResourceType.TOPIC, prefix + 'none', ResourcePatternType.LITERAL, 'User:alice', '*',
+                         AclOperation.READ, AclPermissionType.ALLOW)
+        any_acl = AclBindingFilter(ResourceType.ANY, None, ResourcePatternType.ANY, None, None,
+                                   AclOperation.ANY, AclPermissionType.ANY)
+        calls = {
+            'describe_acls': lambda: admin.describe_acls(any_acl).result(timeout=30),
+            'create_acls': lambda: wait(admin.create_acls([acl])),
+            'delete_acls': lambda: wait(admin.delete_acls([any_acl])),
+            'alter_configs': lambda: wait(admin.alter_configs([ConfigResource(
+                ResourceType.TOPIC, prefix + 'txn', set_config={'retention.ms': '3600000'})])),
+            'alter_user_scram_credentials': lambda: wait(admin.alter_user_scram_credentials([
+                UserScramCredentialUpsertion('alice', ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096),
+                                             b'alice-secret')])),
+            'describe_user_scram_credentials': lambda: admin.describe_user_scram_credentials().result(timeout=30),
+            'elect_leaders': lambda: admin.elect_leaders(ElectionType.PREFERRED, [tp]).result(timeout=30),
+            'alter_consumer_group_offsets': lambda: wait(admin.alter_consumer_group_offsets([
+                ConsumerGroupTopicPartitions(prefix + 'offsets', [TopicPartition(tp.topic, 0, 2)])])),
+            'list_groups': lambda: admin.list_groups(timeout=10),
+        }
+        for name, call in calls.items():
+            step(name, call)
+
     step('admin', admin_calls)
     for c in compressions:
         step(f'produce {c}', lambda c=c: produce(c))
     step('transactions', transactions)
     step('consumer classic', lambda: consume('classic'))
     step('consumer consumer', lambda: consume('consumer'))
+    step('consumer classic dynamic', lambda: consume('classic-dynamic'))
+    step('admin more', admin_more)
     step('admin groups', admin_groups)
 
 

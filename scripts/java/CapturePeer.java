@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +22,12 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.FeatureUpdate;
+import org.apache.kafka.clients.admin.NewPartitionReassignment;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UpdateFeaturesOptions;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -31,10 +38,22 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.ElectionType;
+import org.apache.kafka.common.TopicCollection;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.TopicPartitionReplica;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -64,6 +83,8 @@ public final class CapturePeer {
         step("transactions", () -> transactions(bootstrap));
         step("consumer classic", () -> consume(bootstrap, "classic"));
         step("consumer consumer", () -> consume(bootstrap, "consumer"));
+        step("consumer classic dynamic", () -> consume(bootstrap, "classic-dynamic"));
+        step("admin more", () -> adminMore(bootstrap));
         step("admin groups", () -> adminGroups(bootstrap));
     }
 
@@ -137,6 +158,51 @@ public final class CapturePeer {
         }
     }
 
+    /** One call each, every one allowed to fail (no authorizer, a single node...). */
+    private static void adminMore(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(base(bootstrap))) {
+            TopicPartition tp = new TopicPartition(PREFIX + "none", 0);
+            ResourcePattern pattern = new ResourcePattern(ResourceType.TOPIC, PREFIX + "none", PatternType.LITERAL);
+            AccessControlEntry ace = new AccessControlEntry("User:alice", "*", AclOperation.READ, AclPermissionType.ALLOW);
+            step("describeAcls", () -> admin.describeAcls(AclBindingFilter.ANY).values().get(30, TimeUnit.SECONDS));
+            step("createAcls", () -> admin.createAcls(List.of(new AclBinding(pattern, ace))).all()
+                    .get(30, TimeUnit.SECONDS));
+            step("deleteAcls", () -> admin.deleteAcls(List.of(AclBindingFilter.ANY)).all().get(30, TimeUnit.SECONDS));
+            step("describeLogDirs", () -> admin.describeLogDirs(List.of(1)).allDescriptions()
+                    .get(30, TimeUnit.SECONDS));
+            step("describeReplicaLogDirs", () -> admin.describeReplicaLogDirs(
+                    List.of(new TopicPartitionReplica(tp.topic(), 0, 1))).all().get(30, TimeUnit.SECONDS));
+            step("listPartitionReassignments", () -> admin.listPartitionReassignments().reassignments()
+                    .get(30, TimeUnit.SECONDS));
+            step("alterPartitionReassignments", () -> admin.alterPartitionReassignments(
+                    Map.of(tp, Optional.of(new NewPartitionReassignment(List.of(1))))).all().get(30, TimeUnit.SECONDS));
+            step("describeFeatures", () -> admin.describeFeatures().featureMetadata().get(30, TimeUnit.SECONDS));
+            step("updateFeatures", () -> admin.updateFeatures(
+                    Map.of("transaction.version", new FeatureUpdate((short) 2, FeatureUpdate.UpgradeType.UPGRADE)),
+                    new UpdateFeaturesOptions().validateOnly(true)).all().get(30, TimeUnit.SECONDS));
+            step("describeMetadataQuorum", () -> admin.describeMetadataQuorum().quorumInfo()
+                    .get(30, TimeUnit.SECONDS));
+            step("alterUserScramCredentials", () -> admin.alterUserScramCredentials(List.of(
+                    new UserScramCredentialUpsertion("alice",
+                            new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096), "alice-secret"))).all()
+                    .get(30, TimeUnit.SECONDS));
+            step("describeUserScramCredentials", () -> admin.describeUserScramCredentials().all()
+                    .get(30, TimeUnit.SECONDS));
+            step("electLeaders", () -> admin.electLeaders(ElectionType.PREFERRED, Set.of(tp)).all()
+                    .get(30, TimeUnit.SECONDS));
+            step("alterConsumerGroupOffsets", () -> admin.alterConsumerGroupOffsets(PREFIX + "offsets",
+                    Map.of(tp, new OffsetAndMetadata(2, "admin"))).all().get(30, TimeUnit.SECONDS));
+            step("deleteConsumerGroupOffsets", () -> admin.deleteConsumerGroupOffsets(PREFIX + "offsets",
+                    Set.of(tp)).all().get(30, TimeUnit.SECONDS));
+            step("listConfigResources", () -> admin.listConfigResources().all().get(30, TimeUnit.SECONDS));
+            step("describeTopics by id", () -> {
+                Uuid id = admin.describeTopics(List.of(tp.topic())).allTopicNames().get(30, TimeUnit.SECONDS)
+                        .get(tp.topic()).topicId();
+                admin.describeTopics(TopicCollection.ofTopicIds(List.of(id))).allTopicIds().get(30, TimeUnit.SECONDS);
+            });
+        }
+    }
+
     private static ProducerRecord<byte[], byte[]> record(String topic, int i) {
         RecordHeaders headers = new RecordHeaders();
         headers.add("h" + (i % 3), ("header-value-" + i).getBytes());
@@ -201,7 +267,7 @@ public final class CapturePeer {
         p.put("key.deserializer", ByteArrayDeserializer.class.getName());
         p.put("value.deserializer", ByteArrayDeserializer.class.getName());
         p.put("group.id", PREFIX + protocol);
-        p.put("group.protocol", protocol);
+        p.put("group.protocol", protocol.startsWith("classic") ? "classic" : protocol);
         p.put("auto.offset.reset", "earliest");
         p.put("enable.auto.commit", "false");
         p.put("isolation.level", "read_committed");
@@ -214,7 +280,10 @@ public final class CapturePeer {
             consumer.subscribe(topics);
             int seen = 0;
             long deadline = System.currentTimeMillis() + 30_000;
-            while (seen < 60 && System.currentTimeMillis() < deadline) {
+            if (protocol.equals("classic-dynamic")) {
+                deadline = System.currentTimeMillis() + 4_000; // past a heartbeat (every 3 s)
+            }
+            while ((seen < 60 || protocol.equals("classic-dynamic")) && System.currentTimeMillis() < deadline) {
                 ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
                 seen += records.count();
             }
