@@ -5,7 +5,8 @@
 //! For each frame whose API and version we declare: the header version we would use is the
 //! peer's, our header decodes and re-encodes to the peer's header bytes, and the body decodes
 //! completely and re-encodes to the same bytes. Frames of versions (or APIs) we do not declare are
-//! counted and listed, not failed.
+//! counted and listed, not failed (their header is still checked: flexibility only grows with the
+//! version).
 
 use std::collections::BTreeMap;
 use std::fmt::Debug;
@@ -122,11 +123,22 @@ where
     R::Response: Debug,
 {
     let v = frame.version;
-    if v < R::MIN_VERSION || v > R::MAX_VERSION {
-        return Outcome::VersionUndeclared(R::MIN_VERSION, R::MAX_VERSION);
-    }
     let flexible = R::is_flexible(v);
     let mut b = frame.raw.clone();
+    if v < R::MIN_VERSION || v > R::MAX_VERSION {
+        // The body is not ours to read, but the header is: flexible from FLEXIBLE_FROM on.
+        let header = if frame.raw.is_empty() {
+            Ok(())
+        } else if frame.request {
+            check_request_header(frame, RequestHeader::version_for(flexible), &mut b)
+        } else {
+            check_response_header(frame, response_header_version(R::API_KEY, flexible), &mut b)
+        };
+        return match header {
+            Ok(()) => Outcome::VersionUndeclared(R::MIN_VERSION, R::MAX_VERSION),
+            Err(e) => Outcome::Mismatch(e),
+        };
+    }
     let result = if frame.request {
         let hv = RequestHeader::version_for(flexible);
         check_request_header(frame, hv, &mut b).and_then(|()| body_roundtrip::<R>(b, v, quirk(frame)))
