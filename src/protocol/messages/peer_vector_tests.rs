@@ -117,28 +117,18 @@ fn body_roundtrip<M: Message + Debug>(body: Bytes, version: i16, trailing: usize
     Ok(())
 }
 
-fn check_api<R>(frame: &Frame<'_>) -> Outcome
+/// The outcome of `frame` checked against `R`, or `None` if `R` does not declare its version.
+fn check_api<R>(frame: &Frame<'_>) -> Option<Outcome>
 where
     R: Request + Debug,
     R::Response: Debug,
 {
     let v = frame.version;
+    if v < R::MIN_VERSION || v > R::MAX_VERSION {
+        return None;
+    }
     let flexible = R::is_flexible(v);
     let mut b = frame.raw.clone();
-    if v < R::MIN_VERSION || v > R::MAX_VERSION {
-        // The body is not ours to read, but the header is: flexible from FLEXIBLE_FROM on.
-        let header = if frame.raw.is_empty() {
-            Ok(())
-        } else if frame.request {
-            check_request_header(frame, RequestHeader::version_for(flexible), &mut b)
-        } else {
-            check_response_header(frame, response_header_version(R::API_KEY, flexible), &mut b)
-        };
-        return match header {
-            Ok(()) => Outcome::VersionUndeclared(R::MIN_VERSION, R::MAX_VERSION),
-            Err(e) => Outcome::Mismatch(e),
-        };
-    }
     let result = if frame.request {
         let hv = RequestHeader::version_for(flexible);
         check_request_header(frame, hv, &mut b).and_then(|()| body_roundtrip::<R>(b, v, quirk(frame)))
@@ -147,9 +137,23 @@ where
         check_response_header(frame, hv, &mut b)
             .and_then(|()| body_roundtrip::<R::Response>(b, v, quirk(frame)))
     };
-    match result {
+    Some(match result {
         Ok(()) => Outcome::RoundTrip,
         Err(e) => Outcome::Mismatch(e),
+    })
+}
+
+/// The header of a frame of a version `R` does not declare: the body is not ours to read, but
+/// the header is (flexible from `FLEXIBLE_FROM` on).
+fn check_header_only<R: Request>(frame: &Frame<'_>) -> Result<(), String> {
+    let flexible = R::is_flexible(frame.version);
+    let mut b = frame.raw.clone();
+    if frame.raw.is_empty() {
+        Ok(())
+    } else if frame.request {
+        check_request_header(frame, RequestHeader::version_for(flexible), &mut b)
+    } else {
+        check_response_header(frame, response_header_version(R::API_KEY, flexible), &mut b)
     }
 }
 
@@ -184,13 +188,26 @@ fn check_response_header(frame: &Frame<'_>, hv: i16, b: &mut Bytes) -> Result<()
     Ok(())
 }
 
+/// Checks `frame` against the declaration of its API that covers its version (OffsetFetch has
+/// two); frames of other versions get their header checked and count as undeclared.
 macro_rules! dispatch {
     ($frame:expr; $($req:ty),* $(,)?) => {{
         let frame = $frame;
+        let mut undeclared: Option<(i16, i16, Result<(), String>)> = None;
         $(if frame.key == <$req as Request>::API_KEY as i16 {
-            check_api::<$req>(frame)
-        } else)* {
-            Outcome::ApiUndeclared
+            if let Some(outcome) = check_api::<$req>(frame) {
+                return outcome;
+            }
+            let (min, max) = (<$req as Request>::MIN_VERSION, <$req as Request>::MAX_VERSION);
+            undeclared = Some(match undeclared {
+                None => (min, max, check_header_only::<$req>(frame)),
+                Some((lo, hi, header)) => (lo.min(min), hi.max(max), header),
+            });
+        })*
+        match undeclared {
+            None => Outcome::ApiUndeclared,
+            Some((_, _, Err(e))) => Outcome::Mismatch(e),
+            Some((lo, hi, Ok(()))) => Outcome::VersionUndeclared(lo, hi),
         }
     }};
 }
@@ -203,6 +220,7 @@ fn check(frame: &Frame<'_>) -> Outcome {
         MetadataRequest,
         OffsetCommitRequest,
         OffsetFetchRequest,
+        offset_fetch_groups::OffsetFetchGroupsRequest,
         FindCoordinatorRequest,
         JoinGroupRequest,
         HeartbeatRequest,
