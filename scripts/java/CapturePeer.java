@@ -80,12 +80,30 @@ public final class CapturePeer {
         for (String c : COMPRESSIONS) {
             step("produce " + c, () -> produce(bootstrap, c));
         }
-        step("transactions", () -> transactions(bootstrap));
+        step("transactions", () -> transactions(bootstrap, PREFIX + "tid"));
         step("consumer classic", () -> consume(bootstrap, "classic"));
         step("consumer consumer", () -> consume(bootstrap, "consumer"));
         step("consumer classic dynamic", () -> consume(bootstrap, "classic-dynamic"));
         step("admin more", () -> adminMore(bootstrap));
         step("admin groups", () -> adminGroups(bootstrap));
+        step("transactions v1", () -> transactionsV1(bootstrap));
+    }
+
+    /** The same transaction with transaction.version 1 (AddPartitionsToTxn, AddOffsetsToTxn), then back to 2. */
+    private static void transactionsV1(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(base(bootstrap))) {
+            admin.updateFeatures(Map.of("transaction.version",
+                    new FeatureUpdate((short) 1, FeatureUpdate.UpgradeType.SAFE_DOWNGRADE)), new UpdateFeaturesOptions())
+                    .all().get(30, TimeUnit.SECONDS);
+            try {
+                Thread.sleep(1000);
+                transactions(bootstrap, PREFIX + "tid-v1");
+            } finally {
+                admin.updateFeatures(Map.of("transaction.version",
+                        new FeatureUpdate((short) 2, FeatureUpdate.UpgradeType.UPGRADE)), new UpdateFeaturesOptions())
+                        .all().get(30, TimeUnit.SECONDS);
+            }
+        }
     }
 
     interface Step {
@@ -241,9 +259,9 @@ public final class CapturePeer {
         }
     }
 
-    private static void transactions(String bootstrap) throws Exception {
+    private static void transactions(String bootstrap, String transactionalId) throws Exception {
         Properties p = producerProps(bootstrap);
-        p.put("transactional.id", PREFIX + "tid");
+        p.put("transactional.id", transactionalId);
         p.put("compression.type", "lz4");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             producer.initTransactions();
