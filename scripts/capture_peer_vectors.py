@@ -8,6 +8,9 @@ Starts one Apache Kafka node with the test harness (``tests/brokers/apache_kafka
   compression, a transactional producer, classic and KIP-848 consumer group members;
 - confluent-kafka (librdkafka, from the virtualenv): the same kinds of calls.
 
+Both also authenticate with SASL PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 through a second recording
+proxy in front of the SASL_PLAINTEXT listener (the node is started with ``secure=True``).
+
 The proxy splits each connection into 4-byte-size-framed requests and responses and pairs them by
 correlation id. For each (peer, api key, api version) it keeps at most three pairs of different
 sizes (frames over 64 KiB dropped) and writes them to ``src/protocol/messages/peer_vectors.txt``:
@@ -29,7 +32,7 @@ import threading
 import time
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / 'tests'))
@@ -53,12 +56,14 @@ class RecordingProxy(FaultProxy):
     #: The peer that new connections belong to (set by the driver before each phase).
     peer = 'unknown'
 
+    #: What every proxy recorded: (peer, key, version) -> {(len req, len resp): (request, response)}
+    pairs: ClassVar[dict[tuple[str, int, int], dict[tuple[int, int], Pair]]] = defaultdict(dict)
+    #: Request/response pairs seen per peer.
+    frames: ClassVar[dict[str, int]] = defaultdict(int)
+    _rec_lock = threading.Lock()
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self._conns: dict[int, dict[str, Any]] = {}
-        self._rec_lock = threading.Lock()
-        #: (peer, key, version) -> {(len req, len resp): (request frame, response frame)}
-        self.pairs: dict[tuple[str, int, int], dict[tuple[int, int], Pair]] = defaultdict(dict)
-        self.frames: dict[str, int] = defaultdict(int)
         super().__init__(*args, **kwargs)
 
     def _conn(self, client: socket.socket) -> dict[str, Any]:
@@ -147,6 +152,25 @@ def header_versions(classes: Path) -> dict[tuple[int, int], tuple[int, int]]:
         key, version, req, resp = map(int, line.split())
         table[(key, version)] = (req, resp)
     return table
+
+
+def java_sasl(classes: Path, bootstrap: str) -> None:
+    """The Java Admin authenticating with each SASL mechanism (the bootstrap connection is the
+    recorded one: ApiVersions, SaslHandshake, SaslAuthenticate)."""
+    for mechanism in ('PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'):
+        subprocess.run(['java', '-cp', java_classpath(classes), 'CapturePeer', 'sasl', bootstrap, mechanism,
+                        'alice', apache_kafka.USERS['alice']], check=False, timeout=120)
+
+
+def librdkafka_sasl(bootstrap: str) -> None:
+    from confluent_kafka.admin import AdminClient
+
+    for mechanism in ('PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'):
+        admin = AdminClient({'bootstrap.servers': bootstrap, 'security.protocol': 'SASL_PLAINTEXT',
+                             'sasl.mechanism': mechanism, 'sasl.username': 'alice',
+                             'sasl.password': apache_kafka.USERS['alice']})
+        step(f'sasl {mechanism}', lambda admin=admin: admin.list_topics(timeout=20))
+        del admin
 
 
 def run_java(classes: Path, bootstrap: str) -> None:
@@ -332,13 +356,13 @@ def run_librdkafka(bootstrap: str) -> None:
     step('admin groups', admin_groups)
 
 
-def write(proxy: RecordingProxy, headers: dict[tuple[int, int], tuple[int, int]], out: Path) -> tuple[int, int]:
+def write(headers: dict[tuple[int, int], tuple[int, int]], out: Path) -> tuple[int, int]:
     lines = [
         '# Frames captured from real peers on Apache Kafka 4.4 by scripts/capture_peer_vectors.py (make vectors).',
         '# <peer> <api key> <api version> <req|resp> <header version> <hex of the frame after its size prefix>',
     ]
     pairs = frames = 0
-    for (peer, key, version), candidates in sorted(proxy.pairs.items()):
+    for (peer, key, version), candidates in sorted(RecordingProxy.pairs.items()):
         req_hdr, resp_hdr = headers.get((key, version), (-1, -1))
         for request, response in choose(candidates):
             pairs += 1
@@ -358,32 +382,32 @@ def main() -> None:
     args = parser.parse_args()
     peers = args.peers.split(',')
 
-    proxies: list[RecordingProxy] = []
-
-    def make_proxy(host: str, port: int, listen_port: int = 0) -> RecordingProxy:
-        proxy = RecordingProxy(host, port, listen_port)
-        proxies.append(proxy)
-        return proxy
-
-    apache_kafka.FaultProxy = make_proxy  # type: ignore[assignment,misc]
+    # The harness builds its EXTERNAL proxy through this name: make it a recording one.
+    apache_kafka.FaultProxy = RecordingProxy  # type: ignore[misc]
     classes = Path(tempfile.mkdtemp(prefix='capture-peer-'))
     cluster = None
     try:
         compile_java(classes)
         headers = header_versions(classes)
-        cluster = apache_kafka.KafkaCluster(nodes=1, proxied=True).start()
+        cluster = apache_kafka.KafkaCluster(nodes=1, proxied=True, secure=True).start()
         bootstrap = cluster.bootstrap('EXTERNAL')
+        # SASL: only the bootstrap connection goes through this proxy (the broker advertises its
+        # own SASL_PLAINTEXT address), which is the one that authenticates first.
+        sasl_proxy = RecordingProxy('localhost', cluster.node(1).ports['SASL_PLAINTEXT'])
+        sasl_bootstrap = f'127.0.0.1:{sasl_proxy.port}'
         if 'java' in peers:
             RecordingProxy.peer = 'java'
             run_java(classes, bootstrap)
+            java_sasl(classes, sasl_bootstrap)
         if 'librdkafka' in peers:
             time.sleep(1)
             RecordingProxy.peer = 'librdkafka'
             run_librdkafka(bootstrap)
+            librdkafka_sasl(sasl_bootstrap)
         time.sleep(1)
-        proxy = proxies[-1]
-        pairs, frames = write(proxy, headers, args.out)
-        seen = ', '.join(f'{peer}: {n}' for peer, n in sorted(proxy.frames.items()))
+        sasl_proxy.close()
+        pairs, frames = write(headers, args.out)
+        seen = ', '.join(f'{peer}: {n}' for peer, n in sorted(RecordingProxy.frames.items()))
         print(f'{seen} request/response pairs seen; kept {pairs} pairs ({frames} frames, '
               f'{args.out.stat().st_size // 1024} KiB) in {args.out}', file=sys.stderr)
     finally:

@@ -71,8 +71,12 @@ public final class CapturePeer {
             }
             return;
         }
+        if (args.length == 5 && args[0].equals("sasl")) {
+            step("sasl " + args[2], () -> sasl(args[1], args[2], args[3], args[4]));
+            return;
+        }
         if (args.length < 2 || !args[0].equals("run")) {
-            System.err.println("usage: CapturePeer headers | run <bootstrap>");
+            System.err.println("usage: CapturePeer headers | run <bootstrap> | sasl <bootstrap> <mechanism> <user> <password>");
             System.exit(2);
         }
         String bootstrap = args[1];
@@ -124,6 +128,18 @@ public final class CapturePeer {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         return p;
+    }
+
+    private static void sasl(String bootstrap, String mechanism, String user, String password) throws Exception {
+        Properties p = base(bootstrap);
+        p.put("security.protocol", "SASL_PLAINTEXT");
+        p.put("sasl.mechanism", mechanism);
+        String module = mechanism.equals("PLAIN") ? "org.apache.kafka.common.security.plain.PlainLoginModule"
+                : "org.apache.kafka.common.security.scram.ScramLoginModule";
+        p.put("sasl.jaas.config", module + " required username=\"" + user + "\" password=\"" + password + "\";");
+        try (Admin admin = Admin.create(p)) {
+            admin.describeCluster().nodes().get(30, TimeUnit.SECONDS);
+        }
     }
 
     private static void admin(String bootstrap) throws Exception {
