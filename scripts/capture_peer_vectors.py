@@ -294,7 +294,8 @@ def run_librdkafka(bootstrap: str) -> None:
                             timeout=10)
         for tp in assigned:
             c.get_watermark_offsets(tp, timeout=10)
-            c.seek(TopicPartition(tp.topic, tp.partition, 0))
+            # A position with a leader epoch is validated (OffsetForLeaderEpoch).
+            c.seek(TopicPartition(tp.topic, tp.partition, 1, leader_epoch=0))
         c.consume(100, 0.5)
         c.close()
         print(f'librdkafka: {protocol} consumer saw {seen} records on {len(assigned)} partitions', file=sys.stderr)

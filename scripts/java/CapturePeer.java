@@ -229,6 +229,12 @@ public final class CapturePeer {
             step("deleteConsumerGroupOffsets", () -> admin.deleteConsumerGroupOffsets(PREFIX + "offsets",
                     Set.of(tp)).all().get(30, TimeUnit.SECONDS));
             step("listConfigResources", () -> admin.listConfigResources().all().get(30, TimeUnit.SECONDS));
+            step("alterReplicaLogDirs", () -> {
+                String dir = admin.describeLogDirs(List.of(1)).allDescriptions().get(30, TimeUnit.SECONDS).get(1)
+                        .keySet().iterator().next();
+                admin.alterReplicaLogDirs(Map.of(new TopicPartitionReplica(tp.topic(), 0, 1), dir)).all()
+                        .get(30, TimeUnit.SECONDS);
+            });
             step("describeTopics by id", () -> {
                 Uuid id = admin.describeTopics(List.of(tp.topic())).allTopicNames().get(30, TimeUnit.SECONDS)
                         .get(tp.topic()).topicId();
@@ -342,6 +348,10 @@ public final class CapturePeer {
                 times.put(tp, 1_700_000_000_005L);
             }
             consumer.offsetsForTimes(times);
+            for (TopicPartition tp : assigned) { // a position with a leader epoch is validated (OffsetForLeaderEpoch)
+                consumer.seek(tp, new OffsetAndMetadata(1, Optional.of(0), ""));
+            }
+            consumer.poll(Duration.ofMillis(500));
             consumer.beginningOffsets(assigned);
             consumer.endOffsets(assigned);
             consumer.poll(Duration.ofMillis(200));
