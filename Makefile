@@ -3,6 +3,7 @@
 #   make test   - everything CI runs: cargo fmt/clippy/tests, build, pytest against both brokers
 #                 (Tansu and Apache Kafka 4.x; Java + Maven installed from Debian when missing)
 #   make bench  - benchmark against kafka-python, confluent-kafka and aiokafka (see bench/)
+#   make vectors - re-capture the peer protocol vectors (src/protocol/messages/peer_vectors.txt)
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -52,6 +53,13 @@ chaos: build tools
 	KAFKA_CHAOS=long KAFKA_TEST_BROKERS=kafka $(PY) -m pytest -q -ra -s tests/test_chaos.py \
 		tests/test_cooperative.py::test_cooperative_group_with_librdkafka_scales_while_records_flow \
 		tests/test_consumer_group_kip848.py::test_scale_up_and_down_with_librdkafka_member
+
+# Byte-exact frames of the Java client and librdkafka on Apache Kafka, recorded through a proxy
+# into src/protocol/messages/peer_vectors.txt (checked in; peer_vector_tests.rs checks them, so
+# `make test` does not re-capture). Needs a JDK (javac) besides the tools above.
+.PHONY: vectors
+vectors: $(STAMP) tools
+	$(PY) scripts/capture_peer_vectors.py
 
 demo: build
 	$(PY) scripts/demo.py

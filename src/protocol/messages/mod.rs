@@ -526,6 +526,8 @@ pub mod describe_groups;
 pub mod incremental_alter_configs;
 pub mod list_groups;
 pub mod offset_delete;
+#[cfg(test)]
+mod peer_vector_tests;
 
 pub use alter_configs::{
     AlterConfigsRequest, AlterConfigsResource, AlterConfigsResourceResponse, AlterConfigsResponse,
