@@ -186,6 +186,25 @@ def test_topics_by_id(admin: KafkaAdminClient, broker: Broker) -> None:
         admin.delete_topics([t for t in (by_id, by_name) if t in admin.list_topics()])
 
 
+def test_topic_ids_need_metadata_v12_and_delete_topics_v6(admin: KafkaAdminClient,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Against a broker without Metadata v12 / DeleteTopics v6 (simulated), ids fail up front."""
+    native = admin._native
+
+    class OldBroker:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(native, name)
+
+        def api_versions(self, node_id: int | None = None) -> dict[int, tuple[int, int]]:
+            return {**native.api_versions(node_id), 3: (0, 11), 20: (0, 5)}
+
+    monkeypatch.setattr(admin, '_native', OldBroker())
+    with pytest.raises(Errors.IncompatibleBrokerVersion, match='Describing topics by id needs version 12'):
+        admin.describe_topics([uuid.uuid4()])
+    with pytest.raises(Errors.IncompatibleBrokerVersion, match='Deleting topics by id needs version 6'):
+        admin.delete_topics([uuid.uuid4()])
+
+
 def test_create_topics_input_shapes(admin: KafkaAdminClient) -> None:
     by_dict = _name('dict')
     by_obj = _name('obj')
