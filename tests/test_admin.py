@@ -149,6 +149,62 @@ def test_topic_lifecycle(admin: KafkaAdminClient, bootstrap_servers: str, broker
     assert _wait_until(lambda: _confluent_partitions(bootstrap_servers, name) == 0)
 
 
+def test_topics_by_id(admin: KafkaAdminClient, broker: Broker) -> None:
+    """describe_topics / delete_topics take :class:`uuid.UUID` topic ids (KIP-516), mixed with
+    names, as kafka-python 3 does (Metadata v12, DeleteTopics v6)."""
+    by_id, by_name = _name('by-id'), _name('by-name')
+    admin.create_topics([NewTopic(by_id, 2, 1), NewTopic(by_name, 1, 1)], wait_for_metadata=True)
+    try:
+        named = admin.describe_topics([by_id])[0]
+        topic_id = named['topic_id']
+        if topic_id is None:
+            pytest.skip(f'{broker.name} reports no topic ids')
+        assert isinstance(topic_id, uuid.UUID)
+
+        described = {t['name']: t for t in admin.describe_topics([topic_id, by_name])}
+        assert set(described) == {by_id, by_name}
+        assert described[by_id]['topic_id'] == topic_id
+        assert sorted(p['partition_index'] for p in described[by_id]['partitions']) == [0, 1]
+        assert set(described[by_id]) == set(named)  # the same shape as by name
+        assert set(described[by_id]['partitions'][0]) == set(named['partitions'][0])
+
+        unknown = uuid.uuid4()
+        # Tansu answers an unknown id with UNKNOWN_TOPIC_OR_PARTITION, Apache Kafka with UNKNOWN_TOPIC_ID.
+        unknown_id_error = Errors.UnknownTopicOrPartitionError if broker.name == 'tansu' else Errors.UnknownTopicIdError
+        with pytest.raises(unknown_id_error, match=str(unknown)):
+            admin.describe_topics([unknown])
+
+        deleted = admin.delete_topics([topic_id])['topics']
+        assert [(t['topic_id'], t['error_code']) for t in deleted] == [(topic_id, 0)]
+        assert deleted[0]['name'] in (by_id, None)  # a topic deleted by id may come back without its name
+        assert _wait_until(lambda: by_id not in admin.list_topics())
+        with pytest.raises(unknown_id_error):
+            admin.delete_topics([topic_id])
+        result = admin.delete_topics([unknown], raise_errors=False)['topics']
+        assert [(t['topic_id'], t['error_code']) for t in result] == [(unknown, unknown_id_error.errno)]
+    finally:
+        admin.delete_topics([t for t in (by_id, by_name) if t in admin.list_topics()])
+
+
+def test_topic_ids_need_metadata_v12_and_delete_topics_v6(admin: KafkaAdminClient,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Against a broker without Metadata v12 / DeleteTopics v6 (simulated), ids fail up front."""
+    native = admin._native
+
+    class OldBroker:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(native, name)
+
+        def api_versions(self, node_id: int | None = None) -> dict[int, tuple[int, int]]:
+            return {**native.api_versions(node_id), 3: (0, 11), 20: (0, 5)}
+
+    monkeypatch.setattr(admin, '_native', OldBroker())
+    with pytest.raises(Errors.IncompatibleBrokerVersion, match='Describing topics by id needs version 12'):
+        admin.describe_topics([uuid.uuid4()])
+    with pytest.raises(Errors.IncompatibleBrokerVersion, match='Deleting topics by id needs version 6'):
+        admin.delete_topics([uuid.uuid4()])
+
+
 def test_create_topics_input_shapes(admin: KafkaAdminClient) -> None:
     by_dict = _name('dict')
     by_obj = _name('obj')

@@ -174,7 +174,7 @@ def test_admin_requires_bootstrap_servers() -> None:
 
 # -- admin: topics, configs, partitions --------------------------------------------------------
 
-def test_topics(admin: Callable[..., Any], bootstrap_servers: str) -> None:
+def test_topics(admin: Callable[..., Any]) -> None:
     name = f'cli-{uuid.uuid4().hex[:10]}'
     created = admin('topics', 'create', '-t', name, '--num-partitions', '2', '--replication-factor', '1')
     assert [t['name'] for t in created['topics']] == [name]
@@ -185,16 +185,39 @@ def test_topics(admin: Callable[..., Any], bootstrap_servers: str) -> None:
     described = admin('topics', 'describe', '-t', name)
     assert described[0]['name'] == name
     assert sorted(p['partition_index'] for p in described[0]['partitions']) == [0, 1]
-    topic_id = described[0]['topic_id']
-    if topic_id:  # by id (KIP-516): works where the client supports it, else a clean error
-        proc = run('admin', '-b', bootstrap_servers, '--format', 'json', 'topics', 'describe', '--id', topic_id)
-        assert 'Traceback' not in proc.stderr
-        assert name in proc.stdout if proc.returncode == 0 else proc.stderr.strip()
     raw = admin('topics', 'describe', '-t', name, fmt='raw')
     assert raw.startswith('[{') and f"'name': '{name}'" in raw
     admin('topics', 'delete', '-t', name)
     proc = admin('topics', 'delete', expect_rc=1)
     assert 'At least one topic or topic_id is required!' in proc.stderr
+
+
+def test_topics_by_id(admin: Callable[..., Any], broker: Broker) -> None:
+    """``--id`` (a topic UUID, KIP-516) names topics for describe and delete, mixed with ``-t``."""
+    by_id, by_name = f'cli-id-{uuid.uuid4().hex[:10]}', f'cli-{uuid.uuid4().hex[:10]}'
+    for name in (by_id, by_name):
+        admin('topics', 'create', '-t', name, '--num-partitions', '1', '--replication-factor', '1')
+    topic_id = admin('topics', 'describe', '-t', by_id)[0]['topic_id']
+    if not topic_id:
+        pytest.skip(f'{broker.name} reports no topic ids')
+    described = {t['name']: t for t in admin('topics', 'describe', '--id', topic_id, '-t', by_name)}
+    assert set(described) == {by_id, by_name}
+    assert described[by_id]['topic_id'] == topic_id
+    raw = admin('topics', 'describe', '--id', topic_id, fmt='raw')
+    assert f"'topic_id': UUID('{topic_id}')" in raw
+    proc = admin('topics', 'describe', '--id', 'not-a-uuid', expect_rc=1)
+    assert 'badly formed hexadecimal UUID string' in proc.stderr and 'Traceback' not in proc.stderr
+    unknown = str(uuid.uuid4())
+    proc = admin('topics', 'describe', '--id', unknown, expect_rc=1)
+    assert unknown in proc.stderr and 'Traceback' not in proc.stderr
+
+    deleted = admin('topics', 'delete', '--id', topic_id, '-t', by_name)['topics']
+    assert sorted(t['error_code'] for t in deleted) == [0, 0]
+    assert topic_id in {t['topic_id'] for t in deleted}
+    deadline = time.monotonic() + 30
+    while {by_id, by_name} & set(admin('topics', 'list')) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not {by_id, by_name} & set(admin('topics', 'list'))
 
 
 @pytest.mark.tansu_skip('Tansu does not keep topic configs')

@@ -1,4 +1,5 @@
-//! Topics: CreateTopics, DeleteTopics, CreatePartitions (at the controller) and DescribeCluster.
+//! Topics: CreateTopics, CreatePartitions (at the controller) and DescribeCluster. DeleteTopics
+//! goes through the generic `Admin.request` (by name or topic id, from Python).
 
 use super::{Admin, ClusterDescription};
 use crate::error::{Error, Result};
@@ -11,22 +12,6 @@ impl Admin {
         let t = Some(req.timeout_ms);
         self.send_to_controller(&req, t, |r: &CreateTopicsResponse| {
             r.topics.iter().map(|t| t.error_code).collect()
-        })
-        .await
-    }
-
-    /// DeleteTopics (by name) at the controller.
-    pub async fn delete_topics(&self, names: Vec<String>, timeout_ms: i32) -> Result<DeleteTopicsResponse> {
-        let req = DeleteTopicsRequest {
-            topics: names
-                .iter()
-                .map(|n| DeleteTopicState { name: Some(n.clone()), topic_id: [0; 16] })
-                .collect(),
-            topic_names: names,
-            timeout_ms,
-        };
-        self.send_to_controller(&req, Some(timeout_ms), |r: &DeleteTopicsResponse| {
-            r.responses.iter().map(|t| t.error_code).collect()
         })
         .await
     }

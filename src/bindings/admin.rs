@@ -255,25 +255,6 @@ impl PyAdmin {
         Ok(out)
     }
 
-    fn delete_topics<'py>(
-        &self,
-        py: Python<'py>,
-        names: Vec<String>,
-        timeout_ms: i32,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let resp = self.run(py, move |a| a.delete_topics(names, timeout_ms))?;
-        let out = PyList::empty(py);
-        for t in &resp.responses {
-            out.append(dict!(py, {
-                "name" => t.name.clone(),
-                "topic_id" => uuid(py, &t.topic_id),
-                "error_code" => t.error_code,
-                "error_message" => t.error_message.clone(),
-            }))?;
-        }
-        Ok(out)
-    }
-
     #[allow(clippy::type_complexity)] // (name, total count, new assignments)
     fn create_partitions<'py>(
         &self,

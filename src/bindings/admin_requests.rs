@@ -78,6 +78,8 @@ pub fn request<'py>(
         "ApiVersions" => ApiVersionsRequest, |r| vec![r.error_code];
         "UpdateFeatures" => UpdateFeaturesRequest, |r| vec![r.error_code];
         "DescribeTopicPartitions" => DescribeTopicPartitionsRequest, |_r| Vec::new();
+        "Metadata" => MetadataRequest, |_r| Vec::new();
+        "DeleteTopics" => DeleteTopicsRequest, |r| r.responses.iter().map(|x| x.error_code).collect();
         "ListConfigResources" => ListConfigResourcesRequest, |r| vec![r.error_code];
         "LeaveGroup" => LeaveGroupRequest, |r| vec![r.error_code];
         "ConsumerGroupDescribe" => ConsumerGroupDescribeRequest, |r| r.groups.iter().map(|g| g.error_code).collect();

@@ -68,6 +68,8 @@ log = logging.getLogger(__name__)
 
 _CLIENT_SEQUENCE = itertools.count(1)
 _CONSUMER_GROUP_DESCRIBE = 69  # API key
+_METADATA = 3  # API key
+_DELETE_TOPICS = 20  # API key
 _TOPIC_MAX_LENGTH = 249
 _LEGAL_TOPIC_CHARS = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-')
 
@@ -127,6 +129,18 @@ def _raise_for(code: int, message: str) -> None:
 
 def _uuid(raw: bytes) -> uuid.UUID | None:
     return None if raw == bytes(16) else uuid.UUID(bytes=raw)
+
+
+def _topic_ref(topic: str | uuid.UUID) -> dict[str, Any]:
+    """A topic of a Metadata (v10+) or DeleteTopics (v6+) request: by name, or by id without one."""
+    if isinstance(topic, uuid.UUID):
+        return {'name': None, 'topic_id': topic.bytes}
+    return {'name': topic, 'topic_id': bytes(16)}
+
+
+def _topic_label(topic: dict[str, Any]) -> Any:
+    """A result's topic name, or its id when it came back without one."""
+    return topic['name'] if topic['name'] is not None else str(topic['topic_id'])
 
 
 class KafkaAdminClient(ACLAdminMixin, ClusterAdminMixin, GroupMembersMixin, PartitionAdminMixin,
@@ -292,11 +306,12 @@ class KafkaAdminClient(ACLAdminMixin, ClusterAdminMixin, GroupMembersMixin, Part
         """
         return [t['name'] for t in self._metadata(None)['topics'] if t['error_code'] == 0]
 
-    def describe_topics(self, topics: list[str] | None = None) -> list[dict[str, Any]]:
+    def describe_topics(self, topics: list[str | uuid.UUID] | None = None) -> list[dict[str, Any]]:
         """Fetch metadata for the given topics, or all topics if None.
 
         Keyword Arguments:
-            topics (list, optional): topic names. Default: None (all topics).
+            topics (list, optional): topic names and/or :class:`uuid.UUID` topic ids
+                (KIP-516; by id needs Metadata v12). Default: None (all topics).
 
         Returns:
             A list of dicts describing each topic (name, topic_id, is_internal,
@@ -305,14 +320,44 @@ class KafkaAdminClient(ACLAdminMixin, ClusterAdminMixin, GroupMembersMixin, Part
 
         Raises:
             UnknownTopicOrPartitionError: if a named topic does not exist.
+            UnknownTopicIdError: if a topic id does not exist.
+            IncompatibleBrokerVersion: topic ids and a broker without Metadata v12.
         """
-        if topics is not None:
-            topics = [_check_topic(t) for t in topics]
-        result = self._metadata(topics)['topics']
+        if topics is None:
+            return self._metadata(None)['topics']
+        names = [_check_topic(t) for t in topics if not isinstance(t, uuid.UUID)]
+        ids = [t for t in topics if isinstance(t, uuid.UUID)]
+        # Apache Kafka answers a Metadata request with ids for those ids only (it drops the
+        # names), so names and ids are asked for separately.
+        result = self._metadata(names)['topics'] if names or not ids else []
+        if ids:
+            result.extend(self._metadata_by_id(ids))
         for topic in result:
-            if topics is not None and topic['error_code'] not in (0, Errors.LeaderNotAvailableError.errno):
-                _raise_for(topic['error_code'], f"describe_topics failed for topic {topic['name']!r}")
+            if topic['error_code'] not in (0, Errors.LeaderNotAvailableError.errno):
+                _raise_for(topic['error_code'], f'describe_topics failed for topic {_topic_label(topic)!r}')
         return result
+
+    def _require_api_version(self, api_key: int, version: int, purpose: str) -> None:
+        """IncompatibleBrokerVersion unless the broker supports ``version`` of API ``api_key``."""
+        low, high = self._ensure_open().api_versions().get(api_key, (0, -1))
+        if not low <= version <= high:
+            raise Errors.IncompatibleBrokerVersion(
+                f'{purpose} needs version {version} of API key {api_key}; the broker supports {low}-{high}')
+
+    def _metadata_by_id(self, topic_ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+        """The topics of a Metadata request by topic id (v12+), in the shape of :meth:`_metadata`'s."""
+        self._require_api_version(_METADATA, 12, 'Describing topics by id')
+        request = {
+            'topics': [_topic_ref(t) for t in topic_ids],
+            'allow_auto_topic_creation': False,
+            'include_cluster_authorized_operations': False,
+            'include_topic_authorized_operations': False,
+        }
+        response = self._ensure_open().request('Metadata', 'any', request)
+        for topic in response['topics']:
+            topic['topic_id'] = _uuid(topic['topic_id'])
+            topic.pop('topic_authorized_operations', None)
+        return response['topics']
 
     @staticmethod
     def _topic_specs(new_topics: Any) -> list[tuple[Any, ...]]:
@@ -429,12 +474,13 @@ class KafkaAdminClient(ACLAdminMixin, ClusterAdminMixin, GroupMembersMixin, Part
                 raise Errors.KafkaTimeoutError(f'Topics not ready after {timeout_ms}ms: {pending}')
             time.sleep(0.1)
 
-    def delete_topics(self, topics: Iterable[str], timeout_ms: int | None = None,
+    def delete_topics(self, topics: Iterable[str | uuid.UUID], timeout_ms: int | None = None,
                       raise_errors: bool = True) -> dict[str, Any]:
         """Delete topics from the cluster.
 
         Arguments:
-            topics ([str]): topic names.
+            topics (list): topic names and/or :class:`uuid.UUID` topic ids (KIP-516; by id
+                needs DeleteTopics v6).
 
         Keyword Arguments:
             timeout_ms (numeric, optional): milliseconds the broker waits for the
@@ -442,24 +488,30 @@ class KafkaAdminClient(ACLAdminMixin, ClusterAdminMixin, GroupMembersMixin, Part
             raise_errors (bool, optional): raise the first per-topic error. Default: True.
 
         Returns:
-            dict ``{'topics': [{name, topic_id, error_code, error_message}]}``.
+            dict ``{'topics': [{name, topic_id, error_code, error_message}]}`` (a topic deleted
+            by id may come back without its name).
 
         Raises:
             UnknownTopicOrPartitionError: a topic does not exist (raise_errors=True).
+            UnknownTopicIdError: a topic id does not exist (raise_errors=True).
+            IncompatibleBrokerVersion: topic ids and a broker without DeleteTopics v6.
         """
         timeout_ms = self._validate_timeout(timeout_ms)
-        if isinstance(topics, str):
+        if isinstance(topics, (str, uuid.UUID)):
             topics = [topics]
-        names = [_check_topic(t) for t in topics]
-        if not names:
+        refs = [t if isinstance(t, uuid.UUID) else _check_topic(t) for t in topics]
+        if not refs:
             return {'topics': []}
-        results = self._ensure_open().delete_topics(names, timeout_ms)
+        if any(isinstance(t, uuid.UUID) for t in refs):
+            self._require_api_version(_DELETE_TOPICS, 6, 'Deleting topics by id')
+        request = {'topics': [_topic_ref(t) for t in refs], 'timeout_ms': timeout_ms}
+        results = self._ensure_open().request('DeleteTopics', 'controller', request, timeout_ms=timeout_ms)['responses']
         for result in results:
             result['topic_id'] = _uuid(result['topic_id'])
         if raise_errors:
             for result in results:
-                _raise_for(result['error_code'],
-                           f"DeleteTopics failed for topic {result['name']!r}: {result['error_message'] or ''}")
+                _raise_for(result['error_code'], f'DeleteTopics failed for topic {_topic_label(result)!r}: '
+                                                 f"{result['error_message'] or ''}")
         return {'topics': results}
 
     def create_partitions(self, topic_partitions: dict[str, Any], timeout_ms: int | None = None,

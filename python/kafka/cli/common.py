@@ -148,6 +148,53 @@ def build_connect_kwargs(config: argparse.Namespace) -> dict[str, Any]:
     return kwargs
 
 
+def client_kwargs(parser: argparse.ArgumentParser, config: argparse.Namespace) -> dict[str, Any]:
+    """Apply the logging options and return the client keywords (:func:`build_connect_kwargs`);
+    a bad option ends the tool with the parser's usage error (status 2)."""
+    try:
+        configure_logging(config)
+        return build_connect_kwargs(config)
+    except ValueError as exc:
+        parser.error(str(exc))
+
+
+def open_client(make: Callable[[], Any]) -> Any:
+    """The client ``make()`` returns, or None after printing on stderr why it could not be made
+    (bad configuration, no broker reachable)."""
+    from kafka.errors import KafkaError
+
+    try:
+        return make()
+    except (KafkaError, ValueError, TypeError) as exc:
+        sys.stderr.write(f'{type(exc).__name__}: {exc}\n')
+        return None
+
+
+def run_and_close(client: Any, work: Callable[[], None], finish: Callable[[int], int],
+                  logger: logging.Logger) -> int:
+    """The console consumer's and producer's body around ``client``: ``work()`` until it returns or
+    Ctrl-C (status 0); a reader of stdout that went away ends it quietly too (status 0); any other
+    error is logged (status 1). The client is then closed (a Ctrl-C during the close: 130) and
+    ``finish(status)`` prints the summary and gives the exit status."""
+    status = 0
+    try:
+        work()
+    except KeyboardInterrupt:
+        logger.info('Bye!')
+    except BrokenPipeError:
+        silence_stdout()
+    except Exception:
+        logger.critical('Error!', exc_info=True)
+        status = 1
+    finally:
+        try:
+            client.close()
+        except KeyboardInterrupt:
+            status = 130
+        status = finish(status)
+    return status
+
+
 def _load_log_config(path: str) -> None:
     if path.endswith(('.yaml', '.yml')):
         try:

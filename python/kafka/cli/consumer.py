@@ -16,14 +16,8 @@ import sys
 import time
 from typing import Any
 
-from kafka.cli.common import (
-    add_common_cli_args,
-    build_connect_kwargs,
-    configure_logging,
-    guarded,
-    silence_stdout,
-)
-from kafka.cli.progress import Progress
+from kafka.cli.common import add_common_cli_args, client_kwargs, guarded, open_client, run_and_close
+from kafka.cli.progress import Progress, add_progress_cli_args
 
 FORMATS = ('str', 'raw', 'full')
 
@@ -50,12 +44,7 @@ def main_parser(prog: str | None = None) -> argparse.ArgumentParser:
                          help='encoding to use for str output decode() (default: utf-8)')
     options.add_argument('--max-messages', type=int, default=None,
                          help='exit after printing this many records (default: no limit)')
-    output = parser.add_argument_group('progress')
-    output.add_argument('-q', '--quiet', action='store_true',
-                        help='no progress or summary lines on stderr')
-    output.add_argument('--progress-interval', type=float, default=10.0,
-                        help='seconds between progress lines on stderr during long runs; '
-                             '0 disables them (default: 10)')
+    add_progress_cli_args(parser)
     return parser
 
 
@@ -76,11 +65,7 @@ def run_cli(args: list[str] | None = None, prog: str | None = None) -> int:
     config = parser.parse_args(args)
     if config.format not in FORMATS:
         parser.error(f'Unrecognized format: {config.format}')
-    try:
-        configure_logging(config)
-        kwargs = build_connect_kwargs(config)
-    except ValueError as exc:
-        parser.error(str(exc))
+    kwargs = client_kwargs(parser, config)
     return guarded(lambda: _consume(config, kwargs))
 
 
@@ -130,30 +115,20 @@ def _print_records(consumer: Any, config: argparse.Namespace, progress: Progress
 
 def _consume(config: argparse.Namespace, kwargs: dict[str, Any]) -> int:
     from kafka import KafkaConsumer
-    from kafka.errors import KafkaError
 
     logger = logging.getLogger(__name__)
-    try:
-        consumer = KafkaConsumer(group_id=config.group, group_instance_id=config.group_instance_id, **kwargs)
-    except (KafkaError, ValueError, TypeError) as exc:
-        sys.stderr.write(f'{type(exc).__name__}: {exc}\n')
+    consumer = open_client(lambda: KafkaConsumer(
+        group_id=config.group, group_instance_id=config.group_instance_id, **kwargs))
+    if consumer is None:
         return 1
     progress = Progress('consumed', config.progress_interval, config.quiet)
-    status = 0
-    try:
+
+    def work() -> None:
         consumer.subscribe(config.topics)
         _print_records(consumer, config, progress, kwargs.get('consumer_timeout_ms'))
-    except KeyboardInterrupt:
-        logger.info('Bye!')
-    except BrokenPipeError:
-        silence_stdout()
-    except Exception:
-        logger.critical('Error!', exc_info=True)
-        status = 1
-    finally:
-        try:
-            consumer.close()
-        except KeyboardInterrupt:
-            status = 130
+
+    def finish(status: int) -> int:
         progress.summary(f'Processed a total of {progress.count} messages')
-    return status
+        return status
+
+    return run_and_close(consumer, work, finish, logger)

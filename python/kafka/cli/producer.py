@@ -13,8 +13,8 @@ import logging
 import sys
 from typing import Any
 
-from kafka.cli.common import add_common_cli_args, build_connect_kwargs, configure_logging, guarded
-from kafka.cli.progress import Progress
+from kafka.cli.common import add_common_cli_args, client_kwargs, guarded, open_client, run_and_close
+from kafka.cli.progress import Progress, add_progress_cli_args
 
 
 def main_parser(prog: str | None = None) -> argparse.ArgumentParser:
@@ -28,12 +28,7 @@ def main_parser(prog: str | None = None) -> argparse.ArgumentParser:
     options.add_argument('-t', '--topic', type=str, required=True, help='publish to topic')
     options.add_argument('--encoding', type=str, default='utf-8',
                          help='byte encoding for produced messages (default: utf-8)')
-    output = parser.add_argument_group('progress')
-    output.add_argument('-q', '--quiet', action='store_true',
-                        help='no progress or summary lines on stderr')
-    output.add_argument('--progress-interval', type=float, default=10.0,
-                        help='seconds between progress lines on stderr during long runs; '
-                             '0 disables them (default: 10)')
+    add_progress_cli_args(parser)
     return parser
 
 
@@ -41,11 +36,7 @@ def run_cli(args: list[str] | None = None, prog: str | None = None) -> int:
     """Run the console producer; returns the exit status."""
     parser = main_parser(prog=prog)
     config = parser.parse_args(args)
-    try:
-        configure_logging(config)
-        kwargs = build_connect_kwargs(config)
-    except ValueError as exc:
-        parser.error(str(exc))
+    kwargs = client_kwargs(parser, config)
     return guarded(lambda: _produce(config, kwargs))
 
 
@@ -69,36 +60,26 @@ class _Deliveries:
 
 def _produce(config: argparse.Namespace, kwargs: dict[str, Any]) -> int:
     from kafka import KafkaProducer
-    from kafka.errors import KafkaError
 
     logger = logging.getLogger(__name__)
-    try:
-        producer = KafkaProducer(**kwargs)
-    except (KafkaError, ValueError, TypeError) as exc:
-        sys.stderr.write(f'{type(exc).__name__}: {exc}\n')
+    producer = open_client(lambda: KafkaProducer(**kwargs))
+    if producer is None:
         return 1
     progress = Progress('sent', config.progress_interval, config.quiet)
     deliveries = _Deliveries(progress, logger)
-    status = 0
-    try:
+
+    def work() -> None:
         for line in sys.stdin:
             value = line.removesuffix('\n')
             producer.send(config.topic, value=value.encode(config.encoding)).add_both(deliveries.done)
             progress.add()
-    except KeyboardInterrupt:
-        logger.info('Bye!')
-    except Exception:
-        logger.critical('Error!', exc_info=True)
-        status = 1
-    finally:
-        try:
-            producer.close()
-        except KeyboardInterrupt:
-            status = 130
+
+    def finish(status: int) -> int:
         if progress.failed:
-            status = status or 1
             progress.summary(f'Sent {progress.count - progress.failed} of {progress.count} messages, '
                              f'{progress.failed} failed: {deliveries.first_error}')
-        else:
-            progress.summary(f'Sent a total of {progress.count} messages')
-    return status
+            return status or 1
+        progress.summary(f'Sent a total of {progress.count} messages')
+        return status
+
+    return run_and_close(producer, work, finish, logger)

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from typing import TextIO
+
+
+def add_progress_cli_args(parser: argparse.ArgumentParser) -> None:
+    """The ``progress`` options of the console consumer and producer."""
+    group = parser.add_argument_group('progress')
+    group.add_argument('-q', '--quiet', action='store_true', help='no progress or summary lines on stderr')
+    group.add_argument('--progress-interval', type=float, default=10.0,
+                       help='seconds between progress lines on stderr during long runs; '
+                            '0 disables them (default: 10)')
 
 
 class Progress:

@@ -23,7 +23,7 @@ from kafka.cli.admin.partitions import PartitionsCommandGroup
 from kafka.cli.admin.topics import TopicsCommandGroup
 from kafka.cli.admin.transactions import TransactionsCommandGroup
 from kafka.cli.admin.users import UsersCommandGroup
-from kafka.cli.common import add_common_cli_args, build_connect_kwargs, configure_logging, guarded
+from kafka.cli.common import add_common_cli_args, client_kwargs, guarded, open_client
 from kafka.cli.output import FORMATS, print_result
 
 DEFAULT_COMMAND_GROUPS: tuple[type[CommandGroup], ...] = (
@@ -68,11 +68,7 @@ def run_cli(args: list[str] | None = None, prog: str | None = None) -> int:
     if config.format not in FORMATS:
         sys.stderr.write(f'Unrecognized format: {config.format}\n')
         return 1
-    try:
-        configure_logging(config)
-        kwargs = build_connect_kwargs(config)
-    except ValueError as exc:
-        parser.error(str(exc))
+    kwargs = client_kwargs(parser, config)
     return guarded(lambda: _run(config, kwargs))
 
 
@@ -81,10 +77,8 @@ def _run(config: argparse.Namespace, kwargs: dict[str, Any]) -> int:
     from kafka.errors import BrokerResponseError, KafkaError
 
     logger = logging.getLogger(__name__)
-    try:
-        client = KafkaAdminClient(**kwargs)
-    except (KafkaError, ValueError, TypeError) as exc:
-        sys.stderr.write(f'{type(exc).__name__}: {exc}\n')
+    client = open_client(lambda: KafkaAdminClient(**kwargs))
+    if client is None:
         return 1
     try:
         result = config.command(client, config)

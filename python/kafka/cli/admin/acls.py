@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kafka.cli.admin._base import Command, CommandGroup, admin_names, require
+from kafka.cli.admin._base import Arg, Command, CommandGroup, admin_names, require
 
 # The names of kafka-python 3's ACL enums (lower case), so that --help needs no admin class.
 OPERATIONS = ('unknown', 'any', 'all', 'read', 'write', 'create', 'delete', 'alter', 'describe',
@@ -16,34 +16,34 @@ RESOURCE_TYPES = ('unknown', 'any', 'topic', 'group', 'cluster', 'transactional_
 PATTERN_TYPES = ('unknown', 'any', 'match', 'literal', 'prefixed')
 
 
-def add_acl_filter_args(parser: argparse._ArgumentGroup) -> None:
-    """Options of an ACL filter (describe, delete): unset fields match anything."""
-    parser.add_argument('--principal', type=str, default=None, help='ACL principal (e.g. User:alice)')
-    parser.add_argument('--host', type=str, default=None, help='ACL host (default: match any)')
-    parser.add_argument('--operation', type=str, default='any', choices=OPERATIONS,
-                        help='ACL operation (default: any)')
-    parser.add_argument('--permission-type', type=str, default='any', choices=PERMISSION_TYPES,
-                        help='ACL permission type (default: any)')
-    parser.add_argument('--resource-type', type=str, default='any', choices=RESOURCE_TYPES,
-                        help='Resource type (default: any)')
-    parser.add_argument('--resource-name', type=str, default=None, help='Resource name (* wildcards accepted)')
-    parser.add_argument('--pattern-type', type=str, default='any', choices=PATTERN_TYPES,
-                        help='Resource pattern type (default: any)')
+def _acl_options(principal: Arg, host: Arg, operation: Arg, permission_type: Arg, resource_type: Arg,
+                 resource_name: Arg, pattern_type: Arg) -> tuple[Arg, ...]:
+    """The seven options naming an ACL, in their order."""
+    return principal, host, operation, permission_type, resource_type, resource_name, pattern_type
 
 
-def add_acl_args(parser: argparse._ArgumentGroup, required: bool = False) -> None:
-    """Options of one concrete ACL (create)."""
-    parser.add_argument('--principal', type=str, required=required, help='ACL principal (e.g. User:alice)')
-    parser.add_argument('--host', type=str, default='*', help='ACL host (default: *)')
-    parser.add_argument('--operation', type=str, required=required, choices=OPERATIONS, help='ACL operation')
-    parser.add_argument('--permission-type', type=str, default='allow', choices=PERMISSION_TYPES,
-                        help='ACL permission type (default: allow)')
-    parser.add_argument('--resource-type', type=str, required=required, choices=RESOURCE_TYPES,
-                        help='Resource type')
-    parser.add_argument('--resource-name', type=str, required=required,
-                        help='Resource name (* wildcards accepted)')
-    parser.add_argument('--pattern-type', type=str, default='literal', choices=PATTERN_TYPES,
-                        help='Resource pattern type (default: literal)')
+_PRINCIPAL = Arg('--principal', type=str, help='ACL principal (e.g. User:alice)')
+_HOST = Arg('--host', type=str)
+_OPERATION = Arg('--operation', type=str, choices=OPERATIONS)
+_PERMISSION_TYPE = Arg('--permission-type', type=str, choices=PERMISSION_TYPES)
+_RESOURCE_TYPE = Arg('--resource-type', type=str, choices=RESOURCE_TYPES)
+_RESOURCE_NAME = Arg('--resource-name', type=str, help='Resource name (* wildcards accepted)')
+_PATTERN_TYPE = Arg('--pattern-type', type=str, choices=PATTERN_TYPES)
+
+#: An ACL filter (describe, delete): unset fields match anything.
+ACL_FILTER_ARGS = _acl_options(
+    _PRINCIPAL(default=None), _HOST(default=None, help='ACL host (default: match any)'),
+    _OPERATION(default='any', help='ACL operation (default: any)'),
+    _PERMISSION_TYPE(default='any', help='ACL permission type (default: any)'),
+    _RESOURCE_TYPE(default='any', help='Resource type (default: any)'), _RESOURCE_NAME(default=None),
+    _PATTERN_TYPE(default='any', help='Resource pattern type (default: any)'))
+#: One concrete ACL (create).
+ACL_ARGS = _acl_options(
+    _PRINCIPAL(required=True), _HOST(default='*', help='ACL host (default: *)'),
+    _OPERATION(required=True, help='ACL operation'),
+    _PERMISSION_TYPE(default='allow', help='ACL permission type (default: allow)'),
+    _RESOURCE_TYPE(required=True, help='Resource type'), _RESOURCE_NAME(required=True),
+    _PATTERN_TYPE(default='literal', help='Resource pattern type (default: literal)'))
 
 
 def _acl_fields(args: argparse.Namespace, pattern_class: str) -> dict[str, Any]:
@@ -73,50 +73,27 @@ def acl_from_args(args: argparse.Namespace) -> Any:
     return acl(host=args.host or '*', **_acl_fields(args, 'ResourcePattern'))
 
 
-class DescribeACLs(Command):
-    COMMAND = 'describe'
-    HELP = 'Describe Kafka ACLs'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        add_acl_filter_args(parser)
-
+class DescribeACLs(Command, name='describe', help='Describe Kafka ACLs', args=ACL_FILTER_ARGS):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
-        describe = require(client, 'describe_acls')
-        acls, _error = describe(acl_filter_from_args(args))
+        acls, _error = require(client, 'describe_acls')(acl_filter_from_args(args))
         return [repr(acl) for acl in acls]
 
 
-class CreateACLs(Command):
-    COMMAND = 'create'
-    HELP = 'Create Kafka ACLs'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        add_acl_args(parser, required=True)
-
+class CreateACLs(Command, name='create', help='Create Kafka ACLs', args=ACL_ARGS):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
-        create = require(client, 'create_acls')
-        result = create([acl_from_args(args)])
+        result = require(client, 'create_acls')([acl_from_args(args)])
         return {'succeeded': [repr(a) for a in result['succeeded']],
                 'failed': [str(e) for e in result['failed']]}
 
 
-class DeleteACLs(Command):
-    COMMAND = 'delete'
-    HELP = 'Delete Kafka ACLs'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        add_acl_filter_args(parser)
-
+class DeleteACLs(Command, name='delete', help='Delete Kafka ACLs', args=ACL_FILTER_ARGS):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
-        delete = require(client, 'delete_acls')
+        deleted = require(client, 'delete_acls')([acl_filter_from_args(args)])
         return [{'filter': repr(acl_filter), 'deleted': [repr(acl) for acl in matching], 'error': str(error)}
-                for acl_filter, matching, error in delete([acl_filter_from_args(args)])]
+                for acl_filter, matching, error in deleted]
 
 
 class ACLsCommandGroup(CommandGroup):

@@ -5,38 +5,26 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kafka.cli.admin._base import Command, CommandGroup, admin_names, error_name, require
+from kafka.cli.admin._base import (
+    FEATURES,
+    Arg,
+    Command,
+    CommandGroup,
+    admin_names,
+    calling,
+    error_name,
+    require,
+)
 from kafka.cli.api_keys import ApiKey
 
-
-class DescribeCluster(Command):
-    COMMAND = 'describe'
-    HELP = 'Describe Kafka Cluster'
-
-    @classmethod
-    def command(cls, client: Any, args: argparse.Namespace) -> Any:
-        return client.describe_cluster()
+DescribeCluster = calling('describe', 'Describe Kafka Cluster', 'describe_cluster')
+DescribeQuorum = calling('describe-quorum', 'Describe the KRaft metadata quorum', 'describe_metadata_quorum')
 
 
-class DescribeQuorum(Command):
-    COMMAND = 'describe-quorum'
-    HELP = 'Describe the KRaft metadata quorum'
-
-    @classmethod
-    def command(cls, client: Any, args: argparse.Namespace) -> Any:
-        return require(client, 'describe_metadata_quorum')()
-
-
-class GetApiVersions(Command):
-    COMMAND = 'api-versions'
-    HELP = 'Get Supported Api Versions'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('-k', '--api-key', type=str, action='append', dest='api_keys', default=None,
-                            help='API name to show, e.g. Produce (repeatable; default: all)')
-        parser.add_argument('--raw', action='store_true', help='key the output by API key number, not name')
-
+class GetApiVersions(Command, name='api-versions', help='Get Supported Api Versions', args=(
+        Arg('-k', '--api-key', type=str, action='append', dest='api_keys', default=None,
+            help='API name to show, e.g. Produce (repeatable; default: all)'),
+        Arg('--raw', action='store_true', help='key the output by API key number, not name'))):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         try:
@@ -55,14 +43,8 @@ class GetApiVersions(Command):
         return out
 
 
-class GetBrokerVersion(Command):
-    COMMAND = 'broker-version'
-    HELP = 'Get Version for Broker'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('--broker', required=True, help='broker node id')
-
+class GetBrokerVersion(Command, name='broker-version', help='Get Version for Broker',
+                       args=(Arg('--broker', required=True, help='broker node id'),)):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         broker_id = int(args.broker)
@@ -73,15 +55,8 @@ class GetBrokerVersion(Command):
         return {broker_id: version}
 
 
-class DescribeFeatures(Command):
-    COMMAND = 'describe-features'
-    HELP = 'Describe Features of Kafka Cluster'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('-f', '--feature', type=str, action='append', dest='features', default=[],
-                            help='Show one or more specific features. If not provided, returns all features.')
-
+class DescribeFeatures(Command, name='describe-features', help='Describe Features of Kafka Cluster', args=(
+        FEATURES(help='Show one or more specific features. If not provided, returns all features.'),)):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         result = require(client, 'describe_features')()
@@ -90,19 +65,12 @@ class DescribeFeatures(Command):
         return result
 
 
-class UpdateFeatures(Command):
-    COMMAND = 'update-features'
-    HELP = 'Update Features of Kafka Cluster'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('-f', '--feature', type=str, action='append', dest='features', default=[],
-                            help='set feature=value (repeatable)')
-        parser.add_argument('--downgrade', action='store_true', help='allow lowering the version level')
-        parser.add_argument('--unsafe', action='store_true', help='with --downgrade: allow a lossy downgrade')
-        parser.add_argument('--timeout', type=int, default=60, help='seconds to wait (default: 60)')
-        parser.add_argument('--validate-only', action='store_true', help='validate without applying')
-
+class UpdateFeatures(Command, name='update-features', help='Update Features of Kafka Cluster', args=(
+        FEATURES(help='set feature=value (repeatable)'),
+        Arg('--downgrade', action='store_true', help='allow lowering the version level'),
+        Arg('--unsafe', action='store_true', help='with --downgrade: allow a lossy downgrade'),
+        Arg('--timeout', type=int, default=60, help='seconds to wait (default: 60)'),
+        Arg('--validate-only', action='store_true', help='validate without applying'))):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         update = require(client, 'update_features')
@@ -122,33 +90,18 @@ class UpdateFeatures(Command):
         return update(updates, validate_only=args.validate_only, timeout_ms=1000 * args.timeout)
 
 
-class DescribeLogDirs(Command):
-    COMMAND = 'describe-log-dirs'
-    HELP = 'Get topic log directories and stats'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('--broker', type=int, action='append', dest='brokers',
-                            help='Query specific broker(s)')
-        parser.add_argument('--topic', type=str, action='append', dest='topics',
-                            help='Get data about specific topic(s)')
-
-    @classmethod
-    def command(cls, client: Any, args: argparse.Namespace) -> Any:
-        return require(client, 'describe_log_dirs')(topic_partitions=args.topics, brokers=args.brokers)
+DescribeLogDirs = calling(
+    'describe-log-dirs', 'Get topic log directories and stats', 'describe_log_dirs',
+    topic_partitions='topics', brokers='brokers',
+    args=(Arg('--broker', type=int, action='append', dest='brokers', help='Query specific broker(s)'),
+          Arg('--topic', type=str, action='append', dest='topics', help='Get data about specific topic(s)')))
 
 
-class AlterLogDirs(Command):
-    COMMAND = 'alter-log-dirs'
-    HELP = 'Move replicas between log directories on their hosting brokers'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument(
-            '-a', '--assignment', type=str, action='append', dest='assignments', default=[], required=True,
+class AlterLogDirs(Command, name='alter-log-dirs',
+                   help='Move replicas between log directories on their hosting brokers', args=(
+        Arg('-a', '--assignment', type=str, action='append', dest='assignments', default=[], required=True,
             help='TOPIC:PARTITION:BROKER_ID=/absolute/log/dir/path (repeatable). Instructs BROKER_ID to move '
-                 'its replica of TOPIC:PARTITION into the given log directory.')
-
+                 'its replica of TOPIC:PARTITION into the given log directory.'),)):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         from kafka.structs import TopicPartitionReplica

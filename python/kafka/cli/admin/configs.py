@@ -6,18 +6,24 @@ import argparse
 import re
 from typing import Any
 
-from kafka.cli.admin._base import Command, CommandGroup, require
+from kafka.cli.admin._base import Arg, Command, CommandGroup, OneOf, calling
 
 _OP = re.compile(r'^(set|del|add|sub)\((.*)\)$')
 
-
-def add_resource_arguments(parser: argparse._ArgumentGroup) -> None:
-    parser.add_argument(
-        '-r', '--resource-type', type=str, required=True,
-        help='Type of resource: topic, broker, broker_logger, client_metrics, group.')
-    parser.add_argument(
-        '-n', '--resource-name', type=str, action='append', dest='resource_names', required=True,
-        help='Name of resource(s). May be repeated.')
+#: The resources a command is about (describe, alter, reset).
+RESOURCES = (
+    Arg('-r', '--resource-type', type=str, required=True,
+        help='Type of resource: topic, broker, broker_logger, client_metrics, group.'),
+    Arg('-n', '--resource-name', type=str, action='append', dest='resource_names', required=True,
+        help='Name of resource(s). May be repeated.'),
+)
+CONFIGS = Arg('-c', '--config', type=str, action='append', dest='configs')
+#: What alter and reset share after ``--config``.
+CHANGE_OPTIONS = (
+    Arg('-v', '--validate-only', action='store_true', default=False, help='validate without applying'),
+    Arg('--allow-unknown', action='store_false', dest='raise_on_unknown', default=True,
+        help='do not reject config keys the broker does not report'),
+)
 
 
 def parse_resources(args: argparse.Namespace, configs: Any = None) -> list[Any]:
@@ -27,21 +33,14 @@ def parse_resources(args: argparse.Namespace, configs: Any = None) -> list[Any]:
     return [ConfigResource(resource_type, name, configs) for name in args.resource_names]
 
 
-class DescribeConfigs(Command):
-    COMMAND = 'describe'
-    HELP = 'Describe Kafka Configs'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        add_resource_arguments(parser)
-        parser.add_argument('-c', '--config', type=str, action='append', dest='configs', default=None,
-                            help='config key to describe (repeatable; default: all)')
-        parser.add_argument('--dynamic', action='store_true', default=False, help='only dynamic configs')
-        parser.add_argument('--modified', action='store_true', default=False,
-                            help='only configs that differ from their default')
-        parser.add_argument('--static', action='store_true', default=False, help='only static configs')
-        parser.add_argument('--default', action='store_true', default=False, help='only default configs')
-
+class DescribeConfigs(Command, name='describe', help='Describe Kafka Configs', args=(
+        *RESOURCES,
+        CONFIGS(default=None, help='config key to describe (repeatable; default: all)'),
+        Arg('--dynamic', action='store_true', default=False, help='only dynamic configs'),
+        Arg('--modified', action='store_true', default=False,
+            help='only configs that differ from their default'),
+        Arg('--static', action='store_true', default=False, help='only static configs'),
+        Arg('--default', action='store_true', default=False, help='only default configs'))):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         resources = parse_resources(args, configs=args.configs)
@@ -54,26 +53,15 @@ class DescribeConfigs(Command):
         return client.describe_configs(resources, config_filter=config_filter)
 
 
-class AlterConfigs(Command):
-    COMMAND = 'alter'
-    HELP = 'Alter Kafka Configs'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        add_resource_arguments(parser)
-        parser.add_argument('-c', '--config', type=str, action='append', dest='configs', required=True,
-                            help='key=value to alter (repeatable); value may be set(v), del(), '
-                                 'add(v) or sub(v) for incremental operations')
-        parser.add_argument('-v', '--validate-only', action='store_true', default=False,
-                            help='validate without applying')
-        parser.add_argument('--allow-unknown', action='store_false', dest='raise_on_unknown', default=True,
-                            help='do not reject config keys the broker does not report')
-        incremental = parser.add_mutually_exclusive_group()
-        incremental.add_argument('--force-incremental', action='store_true', dest='incremental', default=None,
-                                 help='use IncrementalAlterConfigs')
-        incremental.add_argument('--force-alter', action='store_false', dest='incremental', default=None,
-                                 help='use the legacy AlterConfigs')
-
+class AlterConfigs(Command, name='alter', help='Alter Kafka Configs', args=(
+        *RESOURCES,
+        CONFIGS(required=True, help='key=value to alter (repeatable); value may be set(v), del(), '
+                                    'add(v) or sub(v) for incremental operations'),
+        *CHANGE_OPTIONS,
+        OneOf(Arg('--force-incremental', action='store_true', dest='incremental', default=None,
+                  help='use IncrementalAlterConfigs'),
+              Arg('--force-alter', action='store_false', dest='incremental', default=None,
+                  help='use the legacy AlterConfigs')))):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         from kafka.admin import AlterConfigOp
@@ -93,36 +81,16 @@ class AlterConfigs(Command):
                                     incremental=args.incremental)
 
 
-class ListConfigResources(Command):
-    COMMAND = 'list'
-    HELP = 'List config resources known to the cluster (requires broker >= 4.1 for non client_metrics types)'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument(
-            '-r', '--resource-type', type=str, action='append', dest='resource_types', default=[],
-            help='Filter by resource type (repeatable): topic, broker, broker_logger, client_metrics, '
-                 'group. Omit to list all supported types.')
-
-    @classmethod
-    def command(cls, client: Any, args: argparse.Namespace) -> Any:
-        return require(client, 'list_config_resources')(resource_types=args.resource_types or None)
+ListConfigResources = calling(
+    'list', 'List config resources known to the cluster (requires broker >= 4.1 for non client_metrics types)',
+    'list_config_resources', resource_types='resource_types',
+    args=(Arg('-r', '--resource-type', type=str, action='append', dest='resource_types', default=[],
+              help='Filter by resource type (repeatable): topic, broker, broker_logger, client_metrics, '
+                   'group. Omit to list all supported types.'),))
 
 
-class ResetConfigs(Command):
-    COMMAND = 'reset'
-    HELP = 'Reset Kafka Configs'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        add_resource_arguments(parser)
-        parser.add_argument('-c', '--config', type=str, action='append', dest='configs', default=[],
-                            help='key to reset (repeatable)')
-        parser.add_argument('-v', '--validate-only', action='store_true', default=False,
-                            help='validate without applying')
-        parser.add_argument('--allow-unknown', action='store_false', dest='raise_on_unknown', default=True,
-                            help='do not reject config keys the broker does not report')
-
+class ResetConfigs(Command, name='reset', help='Reset Kafka Configs',
+                   args=(*RESOURCES, CONFIGS(default=[], help='key to reset (repeatable)'), *CHANGE_OPTIONS)):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         return client.reset_configs(parse_resources(args, configs=args.configs),

@@ -8,78 +8,54 @@ from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from kafka.cli.admin._base import Command, CommandGroup, admin_names, error_name, require, split_tp, tp_key
+from kafka.cli.admin._base import (
+    GROUP_COORDINATOR_ID,
+    GROUP_ID,
+    GROUP_IDS,
+    OFFSET_SPEC_HELP,
+    PARTITIONS,
+    Arg,
+    Command,
+    CommandGroup,
+    OneOf,
+    admin_names,
+    calling,
+    error_name,
+    errors_by_tp,
+    offset_spec,
+    parse_tp,
+    require,
+    tp_offsets,
+)
 from kafka.structs import OffsetAndMetadata, TopicPartition
 
 _DURATION = re.compile(r'^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$')
 
-_COORDINATOR_HELP = 'Send directly to this broker id, skipping coordinator lookup'
+
+def _states_help() -> str:
+    from kafka.admin import GroupState
+
+    states = ', '.join(sorted(s.value for s in GroupState))
+    return (f'Filter by group state (repeatable). One of: {states}. Case-insensitive; names also '
+            'accepted. Requires broker >= 3.0 (KIP-518).')
 
 
-def _tp(spec: str) -> TopicPartition:
-    return TopicPartition(*split_tp(spec))
+def _types_help() -> str:
+    from kafka.admin import GroupType
+
+    types = ', '.join(sorted(t.value for t in GroupType))
+    return f'Filter by group type (repeatable). One of: {types}. Requires broker >= 4.0 (KIP-848).'
 
 
-class ListGroups(Command):
-    COMMAND = 'list'
-    HELP = 'List Groups'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        from kafka.admin import GroupState, GroupType
-
-        states = ', '.join(sorted(s.value for s in GroupState))
-        types = ', '.join(sorted(t.value for t in GroupType))
-        parser.add_argument(
-            '--state', type=str, action='append', dest='states_filter', default=[],
-            help=f'Filter by group state (repeatable). One of: {states}. Case-insensitive; names also '
-                 'accepted. Requires broker >= 3.0 (KIP-518).')
-        parser.add_argument(
-            '--type', type=str, action='append', dest='types_filter', default=[],
-            help=f'Filter by group type (repeatable). One of: {types}. Requires broker >= 4.0 (KIP-848).')
-
-    @classmethod
-    def command(cls, client: Any, args: argparse.Namespace) -> Any:
-        return client.list_groups(states_filter=args.states_filter or None,
-                                  types_filter=args.types_filter or None)
+ListGroups = calling(
+    'list', 'List Groups', 'list_groups', states_filter='states_filter', types_filter='types_filter',
+    args=(Arg('--state', type=str, action='append', dest='states_filter', default=[], help=_states_help),
+          Arg('--type', type=str, action='append', dest='types_filter', default=[], help=_types_help)))
+DescribeGroups = calling('describe', 'Describe Groups', 'describe_groups', 'groups', args=(GROUP_IDS,))
+DeleteGroups = calling('delete', 'Delete Groups', 'delete_groups', 'groups', args=(GROUP_IDS,))
 
 
-class DescribeGroups(Command):
-    COMMAND = 'describe'
-    HELP = 'Describe Groups'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('-g', '--group-id', type=str, action='append', dest='groups', required=True,
-                            help='group id (repeatable)')
-
-    @classmethod
-    def command(cls, client: Any, args: argparse.Namespace) -> Any:
-        return client.describe_groups(args.groups)
-
-
-class DeleteGroups(Command):
-    COMMAND = 'delete'
-    HELP = 'Delete Groups'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('-g', '--group-id', type=str, action='append', dest='groups', required=True,
-                            help='group id (repeatable)')
-
-    @classmethod
-    def command(cls, client: Any, args: argparse.Namespace) -> Any:
-        return client.delete_groups(args.groups)
-
-
-class ListGroupOffsets(Command):
-    COMMAND = 'list-offsets'
-    HELP = 'List Offsets for Group'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('-g', '--group-id', type=str, required=True, help='group id')
-
+class ListGroupOffsets(Command, name='list-offsets', help='List Offsets for Group', args=(GROUP_ID,)):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         from kafka.admin import OffsetSpec
@@ -99,61 +75,45 @@ class ListGroupOffsets(Command):
         return dict(results)
 
 
-class AlterGroupOffsets(Command):
-    COMMAND = 'alter-offsets'
-    HELP = 'Alter committed offsets for a consumer group'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('-g', '--group-id', type=str, required=True, help='group id')
-        parser.add_argument('-o', '--offset', type=str, action='append', dest='offsets', default=[],
-                            required=True, help='TOPIC:PARTITION:OFFSET triple (repeatable).')
-        parser.add_argument('--group-coordinator-id', type=int, default=None, help=_COORDINATOR_HELP)
-
+class AlterGroupOffsets(Command, name='alter-offsets',
+                        help='Alter committed offsets for a consumer group', args=(
+        GROUP_ID,
+        Arg('-o', '--offset', type=str, action='append', dest='offsets', default=[], required=True,
+            help='TOPIC:PARTITION:OFFSET triple (repeatable).'),
+        GROUP_COORDINATOR_ID)):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
-        offsets = {}
-        for spec in args.offsets:
-            tp_spec, _, offset = spec.rpartition(':')
-            offsets[_tp(tp_spec)] = OffsetAndMetadata(int(offset), '', None)
-        result = client.alter_group_offsets(args.group_id, offsets,
-                                            group_coordinator_id=args.group_coordinator_id)
-        return {tp_key(tp): error_name(err) for tp, err in result.items()}
+        offsets = {tp: OffsetAndMetadata(offset, '', None) for tp, offset in tp_offsets(args.offsets).items()}
+        return errors_by_tp(client.alter_group_offsets(args.group_id, offsets,
+                                                       group_coordinator_id=args.group_coordinator_id))
 
 
-class ResetGroupOffsets(Command):
-    COMMAND = 'reset-offsets'
-    HELP = 'Reset committed offsets for a consumer group'
+_RESET_MODE = OneOf(
+    Arg('-s', '--spec', type=str, help=f'Spec may be one of {OFFSET_SPEC_HELP}.'),
+    Arg('--to-offset', type=int, dest='to_offset',
+        help='Reset all in-scope partitions to this explicit offset (clamped to [earliest, latest]).'),
+    Arg('--shift-by', type=int, dest='shift_by',
+        help='Shift each in-scope committed offset by N positions (may be negative); '
+             'clamped to [earliest, latest]. Requires a current commit for each '
+             'in-scope partition.'),
+    Arg('--by-duration', type=str, dest='by_duration',
+        help='Reset to the offset at (now - DURATION). DURATION is ISO-8601, e.g. P7D, PT1H, PT30M.'),
+    Arg('--to-datetime', type=str, dest='to_datetime',
+        help='Reset to the offset at the given ISO-8601 datetime (UTC assumed if no '
+             'tz offset is provided).'),
+    Arg('--to-current', action='store_true', dest='to_current',
+        help='Re-commit the current committed offsets, clamped to [earliest, latest]. '
+             'Useful to heal out-of-range offsets. Requires a current commit for '
+             'each in-scope partition.'),
+    required=True)
 
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('-g', '--group-id', type=str, required=True, help='group id')
-        parser.add_argument(
-            '-p', '--partition', type=str, action='append', dest='partitions', default=[],
-            help='TOPIC:PARTITION pair (repeatable). Scopes the reset to these partitions. If omitted, '
-                 'the reset applies to every partition currently committed by the group.')
-        mode = parser.add_mutually_exclusive_group(required=True)
-        mode.add_argument('-s', '--spec', type=str,
-                          help='Spec may be one of earliest, latest, max-timestamp, earliest-local, '
-                               'latest-tiered, or a millisecond timestamp.')
-        mode.add_argument('--to-offset', type=int, dest='to_offset',
-                          help='Reset all in-scope partitions to this explicit offset '
-                               '(clamped to [earliest, latest]).')
-        mode.add_argument('--shift-by', type=int, dest='shift_by',
-                          help='Shift each in-scope committed offset by N positions (may be negative); '
-                               'clamped to [earliest, latest]. Requires a current commit for each '
-                               'in-scope partition.')
-        mode.add_argument('--by-duration', type=str, dest='by_duration',
-                          help='Reset to the offset at (now - DURATION). DURATION is ISO-8601, '
-                               'e.g. P7D, PT1H, PT30M.')
-        mode.add_argument('--to-datetime', type=str, dest='to_datetime',
-                          help='Reset to the offset at the given ISO-8601 datetime (UTC assumed if no '
-                               'tz offset is provided).')
-        mode.add_argument('--to-current', action='store_true', dest='to_current',
-                          help='Re-commit the current committed offsets, clamped to [earliest, latest]. '
-                               'Useful to heal out-of-range offsets. Requires a current commit for '
-                               'each in-scope partition.')
 
+class ResetGroupOffsets(Command, name='reset-offsets',
+                        help='Reset committed offsets for a consumer group', args=(
+        GROUP_ID,
+        PARTITIONS(help='TOPIC:PARTITION pair (repeatable). Scopes the reset to these partitions. '
+                        'If omitted, the reset applies to every partition currently committed by the group.'),
+        _RESET_MODE)):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         group = client.describe_groups([args.group_id])
@@ -170,7 +130,7 @@ class ResetGroupOffsets(Command):
     def _targets(cls, client: Any, args: argparse.Namespace) -> dict[TopicPartition, Any]:
         from kafka.admin import OffsetTimestamp
 
-        explicit = [_tp(p) for p in args.partitions] if args.partitions else None
+        explicit = [parse_tp(p) for p in args.partitions] if args.partitions else None
 
         def scope() -> list[TopicPartition]:
             if explicit is not None:
@@ -178,7 +138,7 @@ class ResetGroupOffsets(Command):
             return list(client.list_group_offsets(args.group_id)[args.group_id])
 
         if args.spec is not None:
-            spec = cls._parse_spec(args.spec)
+            spec = offset_spec(args.spec)
             return {tp: spec for tp in scope()}
         if args.to_offset is not None:
             return {tp: args.to_offset for tp in scope()}
@@ -200,18 +160,6 @@ class ResetGroupOffsets(Command):
         return {tp: current[tp].offset for tp in in_scope}
 
     @staticmethod
-    def _parse_spec(spec: str) -> Any:
-        from kafka.admin import OffsetSpec, OffsetTimestamp
-
-        try:
-            return OffsetSpec.build_from(spec)
-        except (ValueError, KeyError):
-            try:
-                return OffsetTimestamp(int(spec))
-            except ValueError:
-                raise ValueError(f'Invalid offset spec: {spec}') from None
-
-    @staticmethod
     def _parse_duration(duration: str) -> timedelta:
         match = _DURATION.match(duration)
         if not match or not any(match.groups()):
@@ -229,41 +177,24 @@ class ResetGroupOffsets(Command):
         return dt if dt.tzinfo is not None else dt.replace(tzinfo=timezone.utc)
 
 
-class DeleteGroupOffsets(Command):
-    COMMAND = 'delete-offsets'
-    HELP = 'Delete committed offsets for a consumer group'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('-g', '--group-id', type=str, required=True, help='group id')
-        parser.add_argument('-p', '--partition', type=str, action='append', dest='partitions', default=[],
-                            required=True, help='TOPIC:PARTITION pair (repeatable).')
-        parser.add_argument('--group-coordinator-id', type=int, default=None, help=_COORDINATOR_HELP)
-
+class DeleteGroupOffsets(Command, name='delete-offsets', help='Delete committed offsets for a consumer group',
+                         args=(GROUP_ID, PARTITIONS(required=True, help='TOPIC:PARTITION pair (repeatable).'),
+                               GROUP_COORDINATOR_ID)):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
-        result = client.delete_group_offsets(args.group_id, [_tp(p) for p in args.partitions],
-                                             group_coordinator_id=args.group_coordinator_id)
-        return {tp_key(tp): error_name(err) for tp, err in result.items()}
+        return errors_by_tp(client.delete_group_offsets(args.group_id, [parse_tp(p) for p in args.partitions],
+                                                        group_coordinator_id=args.group_coordinator_id))
 
 
-class RemoveGroupMembers(Command):
-    COMMAND = 'remove-members'
-    HELP = 'Remove members from a consumer group'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('-g', '--group-id', type=str, required=True, help='group id')
-        parser.add_argument('-m', '--member-id', type=str, action='append', dest='member_ids', default=[],
-                            help='Dynamic member id to remove (repeatable).')
-        parser.add_argument('-i', '--group-instance-id', type=str, action='append', dest='group_instance_ids',
-                            default=[], help='Static group.instance.id to remove (repeatable; requires '
-                                             'broker LeaveGroup v3+).')
-        parser.add_argument('--reason', type=str, default=None,
-                            help='Optional reason; sent to broker on LeaveGroup v5+ (KIP-800). '
-                                 'Applied to all members.')
-        parser.add_argument('--group-coordinator-id', type=int, default=None, help=_COORDINATOR_HELP)
-
+class RemoveGroupMembers(Command, name='remove-members', help='Remove members from a consumer group', args=(
+        GROUP_ID,
+        Arg('-m', '--member-id', type=str, action='append', dest='member_ids', default=[],
+            help='Dynamic member id to remove (repeatable).'),
+        Arg('-i', '--group-instance-id', type=str, action='append', dest='group_instance_ids', default=[],
+            help='Static group.instance.id to remove (repeatable; requires broker LeaveGroup v3+).'),
+        Arg('--reason', type=str, default=None,
+            help='Optional reason; sent to broker on LeaveGroup v5+ (KIP-800). Applied to all members.'),
+        GROUP_COORDINATOR_ID)):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         remove = require(client, 'remove_group_members')

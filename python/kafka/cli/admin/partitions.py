@@ -6,24 +6,23 @@ import argparse
 from collections import defaultdict
 from typing import Any
 
-from kafka.cli.admin._base import Command, CommandGroup, error_name, require, split_tp, tp_key
+from kafka.cli.admin._base import (
+    OFFSET_SPEC_HELP,
+    TIMEOUT_MS,
+    TOPIC_PARTITIONS,
+    TOPICS,
+    Arg,
+    Command,
+    CommandGroup,
+    errors_by_tp,
+    offset_spec,
+    parse_tp,
+    require,
+    split_tp,
+    tp_key,
+    tp_offsets,
+)
 from kafka.structs import TopicPartition
-
-_TIMEOUT_HELP = 'Request timeout in milliseconds'
-_SPEC_HELP = 'earliest, latest, max-timestamp, earliest-local, latest-tiered, or a millisecond timestamp'
-
-
-def offset_spec(text: str) -> Any:
-    """An :class:`OffsetSpec` name, or a millisecond timestamp as :class:`OffsetTimestamp`."""
-    from kafka.admin import OffsetSpec, OffsetTimestamp
-
-    try:
-        return OffsetSpec.build_from(text)
-    except (ValueError, KeyError):
-        try:
-            return OffsetTimestamp(int(text))
-        except ValueError:
-            raise ValueError(f'Invalid offset spec: {text}') from None
 
 
 def _topic_partitions(specs: list[str]) -> dict[str, list[int]] | None:
@@ -37,38 +36,25 @@ def _topic_partitions(specs: list[str]) -> dict[str, list[int]] | None:
     return dict(out)
 
 
-class CreatePartitions(Command):
-    COMMAND = 'create'
-    HELP = 'Create additional partitions for existing topics'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('-p', '--topic-partitions', type=str, action='append', dest='topic_partitions',
-                            default=[], required=True, help='TOPIC:TOTAL_PARTITION_COUNT pair (repeatable)')
-        parser.add_argument('--timeout-ms', type=int, default=None, help=_TIMEOUT_HELP)
-        parser.add_argument('--validate-only', action='store_true',
-                            help='Validate the request without actually creating partitions')
-
+class CreatePartitions(Command, name='create', help='Create additional partitions for existing topics', args=(
+        Arg('-p', '--topic-partitions', type=str, action='append', dest='topic_partitions', default=[],
+            required=True, help='TOPIC:TOTAL_PARTITION_COUNT pair (repeatable)'),
+        TIMEOUT_MS,
+        Arg('--validate-only', action='store_true',
+            help='Validate the request without actually creating partitions'))):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         counts = dict(split_tp(spec) for spec in args.topic_partitions)
         return client.create_partitions(counts, timeout_ms=args.timeout_ms, validate_only=args.validate_only)
 
 
-class DescribeTopicPartitions(Command):
-    COMMAND = 'describe'
-    HELP = 'Describe topic partitions with pagination (KIP-966, broker >=3.9)'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('-t', '--topic', type=str, action='append', dest='topics', default=[], required=True,
-                            help='Topic to describe (repeatable)')
-        parser.add_argument('--response-partition-limit', type=int, default=2000,
-                            help='Maximum number of partitions to include in the response (default: 2000)')
-        parser.add_argument('--cursor-topic', type=str, default=None, help='Topic name to start pagination from')
-        parser.add_argument('--cursor-partition', type=int, default=None,
-                            help='Partition index to start pagination from')
-
+class DescribeTopicPartitions(Command, name='describe',
+                              help='Describe topic partitions with pagination (KIP-966, broker >=3.9)', args=(
+        TOPICS(required=True, help='Topic to describe (repeatable)'),
+        Arg('--response-partition-limit', type=int, default=2000,
+            help='Maximum number of partitions to include in the response (default: 2000)'),
+        Arg('--cursor-topic', type=str, default=None, help='Topic name to start pagination from'),
+        Arg('--cursor-partition', type=int, default=None, help='Partition index to start pagination from'))):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         describe = require(client, 'describe_topic_partitions')
@@ -80,20 +66,14 @@ class DescribeTopicPartitions(Command):
         return describe(args.topics, response_partition_limit=args.response_partition_limit, cursor=cursor)
 
 
-class ListPartitionOffsets(Command):
-    COMMAND = 'list-offsets'
-    HELP = 'List offsets for partitions by spec (earliest/latest/timestamp)'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('-t', '--topic', type=str, help='topic (with --spec: all its partitions)')
-        parser.add_argument('-s', '--spec', type=str, help=f'Spec may be one of {_SPEC_HELP}.')
-        parser.add_argument(
-            '-p', '--partition', type=str, action='append', dest='partitions', default=[],
+class ListPartitionOffsets(Command, name='list-offsets',
+                           help='List offsets for partitions by spec (earliest/latest/timestamp)', args=(
+        Arg('-t', '--topic', type=str, help='topic (with --spec: all its partitions)'),
+        Arg('-s', '--spec', type=str, help=f'Spec may be one of {OFFSET_SPEC_HELP}.'),
+        Arg('-p', '--partition', type=str, action='append', dest='partitions', default=[],
             help='TOPIC:PARTITION:SPEC triple (repeatable). PARTITION may be a single partition, a closed '
                  'range (0-2), an open range (1-), or a single wildcard "*" for all partitions. SPEC may '
-                 f'be one of {_SPEC_HELP}.')
-
+                 f'be one of {OFFSET_SPEC_HELP}.'))):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         specs = cls._specs(client, args)
@@ -152,17 +132,11 @@ class ListPartitionOffsets(Command):
         return [TopicPartition(topic, p) for p in range(first, last + 1)]
 
 
-class ListPartitionReassignments(Command):
-    COMMAND = 'list-reassignments'
-    HELP = 'List the current ongoing partition reassignments'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('-p', '--topic-partition', type=str, action='append', dest='topic_partitions',
-                            default=[], help='TOPIC:PARTITION pair (repeatable). Omit to list reassignments '
-                                             'for all partitions.')
-        parser.add_argument('--timeout-ms', type=int, default=None, help=_TIMEOUT_HELP)
-
+class ListPartitionReassignments(Command, name='list-reassignments',
+                                 help='List the current ongoing partition reassignments', args=(
+        TOPIC_PARTITIONS(help='TOPIC:PARTITION pair (repeatable). Omit to list reassignments '
+                              'for all partitions.'),
+        TIMEOUT_MS)):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         result = require(client, 'list_partition_reassignments')(
@@ -170,18 +144,12 @@ class ListPartitionReassignments(Command):
         return {tp_key(tp): value for tp, value in result.items()}
 
 
-class AlterPartitionReassignments(Command):
-    COMMAND = 'alter-reassignments'
-    HELP = 'Alter replica assignments for partitions'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument(
-            '-r', '--reassign', type=str, action='append', dest='reassignments', default=[], required=True,
+class AlterPartitionReassignments(Command, name='alter-reassignments',
+                                  help='Alter replica assignments for partitions', args=(
+        Arg('-r', '--reassign', type=str, action='append', dest='reassignments', default=[], required=True,
             help='TOPIC:PARTITION=BROKER_ID[,BROKER_ID...] to set a new replica set, or TOPIC:PARTITION=cancel '
-                 'to cancel an in-progress reassignment for that partition. Repeatable.')
-        parser.add_argument('--timeout-ms', type=int, default=None, help=_TIMEOUT_HELP)
-
+                 'to cancel an in-progress reassignment for that partition. Repeatable.'),
+        TIMEOUT_MS)):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         alter = require(client, 'alter_partition_reassignments')
@@ -190,57 +158,39 @@ class AlterPartitionReassignments(Command):
             tp_spec, sep, replicas = spec.rpartition('=')
             if not sep:
                 raise ValueError(f'expected TOPIC:PARTITION=REPLICAS, got {spec!r}')
-            tp = TopicPartition(*split_tp(tp_spec))
-            reassignments[tp] = (None if replicas.lower() == 'cancel'
-                                 else [int(b) for b in replicas.split(',') if b])
-        results = alter(reassignments, timeout_ms=args.timeout_ms)
-        return {tp_key(tp): error_name(err) for tp, err in results.items()}
+            tp = parse_tp(tp_spec)
+            cancel = replicas.lower() == 'cancel'
+            reassignments[tp] = None if cancel else [int(b) for b in replicas.split(',') if b]
+        return errors_by_tp(alter(reassignments, timeout_ms=args.timeout_ms))
 
 
-class DeleteRecords(Command):
-    COMMAND = 'delete-records'
-    HELP = 'Delete records from partitions up to a given offset'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('-r', '--record', type=str, action='append', dest='records', default=[], required=True,
-                            help='TOPIC:PARTITION:OFFSET triple (repeatable). Use -1 as OFFSET to delete up to '
-                                 'the current high-water mark.')
-        parser.add_argument('--timeout-ms', type=int, default=None, help=_TIMEOUT_HELP)
-        parser.add_argument('--partition-leader-id', type=int, default=None,
-                            help='Send all delete requests to this broker id, skipping metadata lookup')
-
+class DeleteRecords(Command, name='delete-records',
+                    help='Delete records from partitions up to a given offset', args=(
+        Arg('-r', '--record', type=str, action='append', dest='records', default=[], required=True,
+            help='TOPIC:PARTITION:OFFSET triple (repeatable). Use -1 as OFFSET to delete up to '
+                 'the current high-water mark.'),
+        TIMEOUT_MS,
+        Arg('--partition-leader-id', type=int, default=None,
+            help='Send all delete requests to this broker id, skipping metadata lookup'))):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
-        records = {}
-        for spec in args.records:
-            tp_spec, _, offset = spec.rpartition(':')
-            records[TopicPartition(*split_tp(tp_spec))] = int(offset)
-        return client.delete_records(records, timeout_ms=args.timeout_ms,
+        return client.delete_records(tp_offsets(args.records), timeout_ms=args.timeout_ms,
                                      partition_leader_id=args.partition_leader_id)
 
 
 _ELECTION_TYPES = {'preferred': 0, 'unclean': 1}
 
 
-class ElectLeaders(Command):
-    COMMAND = 'elect-leaders'
-    HELP = 'Trigger leader election for partitions'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('--election-type', type=str, default='preferred', choices=sorted(_ELECTION_TYPES),
-                            help='Election type (default: preferred)')
-        parser.add_argument('-p', '--topic-partition', type=str, action='append', dest='topic_partitions',
-                            default=[], help='TOPIC:PARTITION pair (repeatable). Omit to elect leaders for all '
-                                             'partitions of all topics.')
-        parser.add_argument('-t', '--topic', type=str, action='append', dest='topics', default=[],
-                            help='Elect leaders for all partitions of TOPIC (repeatable). Mutually exclusive '
-                                 'with --topic-partition.')
-        parser.add_argument('--timeout-ms', type=int, default=None, help=_TIMEOUT_HELP)
-        parser.add_argument('--no-raise-errors', dest='raise_errors', action='store_false',
-                            help='Do not raise on partition-level errors; return the response instead')
-
+class ElectLeaders(Command, name='elect-leaders', help='Trigger leader election for partitions', args=(
+        Arg('--election-type', type=str, default='preferred', choices=sorted(_ELECTION_TYPES),
+            help='Election type (default: preferred)'),
+        TOPIC_PARTITIONS(help='TOPIC:PARTITION pair (repeatable). Omit to elect leaders for all '
+                              'partitions of all topics.'),
+        TOPICS(help='Elect leaders for all partitions of TOPIC (repeatable). Mutually exclusive '
+                    'with --topic-partition.'),
+        TIMEOUT_MS,
+        Arg('--no-raise-errors', dest='raise_errors', action='store_false',
+            help='Do not raise on partition-level errors; return the response instead'))):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         elect = require(client, 'elect_leaders')

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kafka.cli.admin._base import Command, CommandGroup
+from kafka.cli.admin._base import BROKER_IDS, TOPIC, Arg, Command, CommandGroup
 from kafka.structs import TopicPartition
 
 
@@ -14,27 +14,20 @@ def _partitions(tps: Any) -> list[dict[str, Any]]:
                   key=lambda p: (p['topic'], p['partition']))
 
 
-class ListTransactions(Command):
-    COMMAND = 'list'
-    HELP = 'List transactions across all brokers (broker >= 3.0)'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('--broker-id', type=int, action='append', dest='broker_ids',
-                            help='Query only these brokers (repeatable). Default: all brokers.')
-        parser.add_argument('--producer-id', type=int, action='append', dest='producer_id_filters',
-                            help='Only list transactions for these producer ids (repeatable).')
-        parser.add_argument('--state', type=str, action='append', dest='state_filters',
-                            help='Only list transactions in these states (repeatable). Valid values: Empty, '
-                                 'Ongoing, PrepareCommit, PrepareAbort, CompleteCommit, CompleteAbort, Dead, '
-                                 'PrepareEpochFence.')
-        parser.add_argument('--duration-filter-ms', type=int, default=None,
-                            help='Only list transactions running longer than this. Requires broker >= 3.8 '
-                                 '(ListTransactions v1+).')
-        parser.add_argument('--id-pattern', type=str, default=None, dest='transactional_id_pattern',
-                            help='Only list transactions whose id matches this regex. Requires broker >= 4.1 '
-                                 '(KIP-1152).')
-
+class ListTransactions(Command, name='list',
+                       help='List transactions across all brokers (broker >= 3.0)', args=(
+        BROKER_IDS(help='Query only these brokers (repeatable). Default: all brokers.'),
+        Arg('--producer-id', type=int, action='append', dest='producer_id_filters',
+            help='Only list transactions for these producer ids (repeatable).'),
+        Arg('--state', type=str, action='append', dest='state_filters',
+            help='Only list transactions in these states (repeatable). Valid values: Empty, '
+                 'Ongoing, PrepareCommit, PrepareAbort, CompleteCommit, CompleteAbort, Dead, '
+                 'PrepareEpochFence.'),
+        Arg('--duration-filter-ms', type=int, default=None,
+            help='Only list transactions running longer than this. Requires broker >= 3.8 '
+                 '(ListTransactions v1+).'),
+        Arg('--id-pattern', type=str, default=None, dest='transactional_id_pattern',
+            help='Only list transactions whose id matches this regex. Requires broker >= 4.1 (KIP-1152).'))):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         results = client.list_transactions(
@@ -44,15 +37,10 @@ class ListTransactions(Command):
         return {broker_id: [t._asdict() for t in listings] for broker_id, listings in results.items()}
 
 
-class DescribeTransactions(Command):
-    COMMAND = 'describe'
-    HELP = 'Describe one or more transactional ids (broker >= 3.0)'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('--transactional-id', type=str, action='append', dest='transactional_ids',
-                            required=True, help='Transactional id to describe (repeatable).')
-
+class DescribeTransactions(Command, name='describe',
+                           help='Describe one or more transactional ids (broker >= 3.0)', args=(
+        Arg('--transactional-id', type=str, action='append', dest='transactional_ids', required=True,
+            help='Transactional id to describe (repeatable).'),)):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         output = {}
@@ -64,18 +52,13 @@ class DescribeTransactions(Command):
         return output
 
 
-class DescribeProducers(Command):
-    COMMAND = 'describe-producers'
-    HELP = 'Describe active producers on a partition (broker >= 2.8)'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('-t', '--topic', type=str, required=True, help='Topic name.')
-        parser.add_argument('-p', '--partition', type=int, action='append', dest='partitions', required=True,
-                            help='Partition index (repeatable).')
-        parser.add_argument('--broker-id', type=int, default=None,
-                            help='Send to this replica instead of the partition leader.')
-
+class DescribeProducers(Command, name='describe-producers',
+                        help='Describe active producers on a partition (broker >= 2.8)', args=(
+        TOPIC,
+        Arg('-p', '--partition', type=int, action='append', dest='partitions', required=True,
+            help='Partition index (repeatable).'),
+        Arg('--broker-id', type=int, default=None,
+            help='Send to this replica instead of the partition leader.'))):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         tps = [TopicPartition(args.topic, p) for p in args.partitions]
@@ -84,18 +67,12 @@ class DescribeProducers(Command):
                 for tp, state in results.items()}
 
 
-class FindHangingTransactions(Command):
-    COMMAND = 'find-hanging'
-    HELP = 'Find transactions older than the broker timeout + 5 min'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('--broker-id', type=int, action='append', dest='broker_ids',
-                            help='Query only these brokers (repeatable). Default: all.')
-        parser.add_argument('--max-transaction-timeout-ms', type=int, default=900_000,
-                            help="Broker's max-transaction-timeout (ms). Transactions older than this + 5 min "
-                                 'are flagged as hanging. Default: 900000 (Kafka default).')
-
+class FindHangingTransactions(Command, name='find-hanging',
+                              help='Find transactions older than the broker timeout + 5 min', args=(
+        BROKER_IDS(help='Query only these brokers (repeatable). Default: all.'),
+        Arg('--max-transaction-timeout-ms', type=int, default=900_000,
+            help="Broker's max-transaction-timeout (ms). Transactions older than this + 5 min "
+                 'are flagged as hanging. Default: 900000 (Kafka default).'))):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         results = client.find_hanging_transactions(broker_ids=args.broker_ids,
@@ -106,21 +83,14 @@ class FindHangingTransactions(Command):
         return results
 
 
-class AbortTransaction(Command):
-    COMMAND = 'abort'
-    HELP = 'Administratively abort an open transaction on a partition'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('-t', '--topic', type=str, required=True, help='Topic name.')
-        parser.add_argument('-p', '--partition', type=int, required=True, help='Partition index.')
-        parser.add_argument('--producer-id', type=int, required=True,
-                            help='Producer id of the hanging transaction.')
-        parser.add_argument('--producer-epoch', type=int, required=True,
-                            help='Producer epoch of the hanging transaction.')
-        parser.add_argument('--coordinator-epoch', type=int, default=-1,
-                            help='Coordinator epoch (default: -1, the admin sentinel).')
-
+class AbortTransaction(Command, name='abort',
+                       help='Administratively abort an open transaction on a partition', args=(
+        TOPIC,
+        Arg('-p', '--partition', type=int, required=True, help='Partition index.'),
+        Arg('--producer-id', type=int, required=True, help='Producer id of the hanging transaction.'),
+        Arg('--producer-epoch', type=int, required=True, help='Producer epoch of the hanging transaction.'),
+        Arg('--coordinator-epoch', type=int, default=-1,
+            help='Coordinator epoch (default: -1, the admin sentinel).'))):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         from kafka.admin import AbortTransactionSpec

@@ -5,36 +5,23 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from kafka.cli.admin._base import Command, CommandGroup, admin_names, require
+from kafka.cli.admin._base import Arg, Command, CommandGroup, admin_names, calling, require
+
+DescribeUserScramCredentials = calling(
+    'describe-scram-credentials', 'Describe SCRAM credentials for Kafka users',
+    'describe_user_scram_credentials', 'users',
+    args=(Arg('--user', type=str, action='append', dest='users', default=[],
+              help='User name to describe (repeatable). If omitted, describes all users.'),))
 
 
-class DescribeUserScramCredentials(Command):
-    COMMAND = 'describe-scram-credentials'
-    HELP = 'Describe SCRAM credentials for Kafka users'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('--user', type=str, action='append', dest='users', default=[],
-                            help='User name to describe (repeatable). If omitted, describes all users.')
-
-    @classmethod
-    def command(cls, client: Any, args: argparse.Namespace) -> Any:
-        return require(client, 'describe_user_scram_credentials')(args.users or None)
-
-
-class AlterUserScramCredentials(Command):
-    COMMAND = 'alter-scram-credentials'
-    HELP = 'Alter SCRAM credentials for Kafka users'
-
-    @classmethod
-    def add_arguments(cls, parser: argparse._ArgumentGroup) -> None:
-        parser.add_argument('--delete', type=str, action='append', dest='deletions', default=[],
-                            help='USER:MECHANISM pair to delete (e.g. alice:SCRAM-SHA-256)')
-        parser.add_argument('--upsert', type=str, action='append', dest='upsertions', default=[],
-                            help='USER:MECHANISM:PASSWORD triple to insert or update')
-        parser.add_argument('--iterations', type=int, default=None,
-                            help='PBKDF2 iteration count for upsertions (default: 4096)')
-
+class AlterUserScramCredentials(Command, name='alter-scram-credentials',
+                                help='Alter SCRAM credentials for Kafka users', args=(
+        Arg('--delete', type=str, action='append', dest='deletions', default=[],
+            help='USER:MECHANISM pair to delete (e.g. alice:SCRAM-SHA-256)'),
+        Arg('--upsert', type=str, action='append', dest='upsertions', default=[],
+            help='USER:MECHANISM:PASSWORD triple to insert or update'),
+        Arg('--iterations', type=int, default=None,
+            help='PBKDF2 iteration count for upsertions (default: 4096)'))):
     @classmethod
     def command(cls, client: Any, args: argparse.Namespace) -> Any:
         alter = require(client, 'alter_user_scram_credentials')
