@@ -47,6 +47,7 @@ fn produce_request(records: &Bytes) -> ProduceRequest {
                 partition_data: (0..8)
                     .map(|p| PartitionProduceData { index: p, records: Some(records.clone()) })
                     .collect(),
+                ..Default::default()
             })
             .collect(),
     }
@@ -95,9 +96,11 @@ fn main() {
                     partition_responses: (0..8)
                         .map(|p| PartitionProduceResponse { index: p, base_offset: 42, ..Default::default() })
                         .collect(),
+                    ..Default::default()
                 })
                 .collect(),
             throttle_time_ms: 0,
+            ..Default::default()
         };
         let mut buf = BytesMut::new();
         resp.encode(&mut buf, v).expect("encode");

@@ -7,7 +7,7 @@
 use crate::protocol::declare::kafka_api;
 
 kafka_api! {
-    InitProducerId: InitProducerIdRequest => InitProducerIdResponse, versions 0..=6, flexible 2;
+    InitProducerId: InitProducerIdRequest => InitProducerIdResponse, versions 0..=6, client ..=5, flexible 2;
 
     pub struct InitProducerIdRequest {
         /// `None` for an idempotent (non-transactional) producer.
@@ -58,7 +58,13 @@ mod tests {
         .unwrap();
         assert_eq!(
             resp,
-            InitProducerIdResponse { throttle_time_ms: 0, error_code: 0, producer_id: 9, producer_epoch: 1 }
+            InitProducerIdResponse {
+                throttle_time_ms: 0,
+                error_code: 0,
+                producer_id: 9,
+                producer_epoch: 1,
+                ..Default::default()
+            }
         );
     }
 }

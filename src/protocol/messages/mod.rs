@@ -278,6 +278,9 @@ mod registry_tests {
             (DescribeGroups, 5, 6),
             (ApiVersions, 3, 5),
             (WriteTxnMarkers, 1, 2),
+            (Produce, 12, 13),
+            (InitProducerId, 5, 6),
+            (TxnOffsetCommit, 5, 6),
         ];
         for (key, cap, max) in caps {
             let api = APIS.iter().find(|a| a.key == key).expect("declared");

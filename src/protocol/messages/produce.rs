@@ -13,7 +13,7 @@ use crate::protocol::declare::kafka_api;
 use crate::protocol::messages::fetch::LeaderIdAndEpoch;
 
 kafka_api! {
-    Produce: ProduceRequest => ProduceResponse, versions 3..=13, flexible 9;
+    Produce: ProduceRequest => ProduceResponse, versions 3..=13, client ..=12, flexible 9;
 
     pub struct ProduceRequest {
         transactional_id: Option<String> => nullable(),
@@ -99,6 +99,7 @@ mod tests {
             topic_data: vec![TopicProduceData {
                 name: "t".into(),
                 partition_data: vec![PartitionProduceData { index: 2, records: Some(records.clone()) }],
+                ..Default::default()
             }],
         };
         let mut expect: Vec<u8> = vec![0xff, 0xff, 0xff, 0xff, 0, 0, 0x75, 0x30, 0, 0, 0, 1, 0, 1, b't'];

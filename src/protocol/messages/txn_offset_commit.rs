@@ -9,7 +9,7 @@
 use crate::protocol::declare::kafka_api;
 
 kafka_api! {
-    TxnOffsetCommit: TxnOffsetCommitRequest => TxnOffsetCommitResponse, versions 0..=6, flexible 3;
+    TxnOffsetCommit: TxnOffsetCommitRequest => TxnOffsetCommitResponse, versions 0..=6, client ..=5, flexible 3;
 
     pub struct TxnOffsetCommitRequest {
         transactional_id: String,
