@@ -300,6 +300,10 @@ async fn fetch_from(sh: Arc<Shared>, node: i32, parts: Vec<Wanted>) {
             if usable {
                 Ok(resp)
             } else {
+                log::debug!(
+                    "fetch session on node {node} answered {}; starting a new one",
+                    ec::name(resp.error_code)
+                );
                 Err(crate::error::Error::broker(resp.error_code, "fetch session"))
             }
         }
@@ -311,6 +315,7 @@ async fn fetch_from(sh: Arc<Shared>, node: i32, parts: Vec<Wanted>) {
         }
     };
     let mut got_data = false;
+    let mut failed: Vec<(TopicPartition, i16)> = Vec::new();
     match result {
         Err(e) => {
             log::debug!("fetch from node {node} failed: {e}");
@@ -420,7 +425,7 @@ async fn fetch_from(sh: Arc<Shared>, node: i32, parts: Vec<Wanted>) {
                             sh.client.request_metadata_update();
                         }
                         (code, _) => {
-                            log::warn!("fetch of {}-{} failed: {}", tp.topic, tp.partition, ec::name(code));
+                            failed.push((tp.clone(), code));
                             ps.error = Some(PartitionError::Broker(code));
                             got_data = true;
                         }
@@ -431,6 +436,11 @@ async fn fetch_from(sh: Arc<Shared>, node: i32, parts: Vec<Wanted>) {
                 parts.iter().filter(|w| !seen.contains(&w.tp)).map(|w| (w.tp.clone(), w.epoch)).collect();
             clear_inflight(&sh, missing);
         }
+    }
+    // Logged outside the state lock: a log call may take the GIL, which a thread waiting for
+    // that lock (a consumer call from Python) can hold.
+    for (tp, code) in failed {
+        log::warn!("fetch of {}-{} failed: {}", tp.topic, tp.partition, ec::name(code));
     }
     sh.busy_nodes.lock().remove(&node);
     if got_data {

@@ -132,15 +132,10 @@ impl FetchSession {
             return error_code == ec::NONE;
         }
         if error_code != ec::NONE {
+            // (Not logged here: the caller holds the sessions lock; it logs after releasing it.)
             if error_code == ec::FETCH_SESSION_ID_NOT_FOUND {
-                log::debug!("fetch session {} was evicted; starting a new one", self.next.id);
                 self.next = SessionMetadata::INITIAL;
             } else {
-                log::debug!(
-                    "fetch session {} error {}; starting a new one",
-                    self.next.id,
-                    ec::name(error_code)
-                );
                 self.close_and_renew();
             }
             self.partitions.clear();
