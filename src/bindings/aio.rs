@@ -96,7 +96,7 @@ impl Bridge {
                 let _ = (&*tx).write(&[1]);
             }
             Waker::Callback(cb) => {
-                if super::SHUTTING_DOWN.load(Ordering::Acquire) {
+                if super::logging::SHUTTING_DOWN.load(Ordering::Acquire) {
                     return;
                 }
                 Python::attach(|py| {

@@ -14,13 +14,12 @@ mod config;
 mod consumer;
 mod errors;
 mod future;
+mod logging;
 mod producer;
 pub(crate) mod protocol_dict;
 mod record;
 mod security;
 mod wait;
-
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -42,35 +41,11 @@ fn murmur2(data: &[u8]) -> i32 {
     crate::producer::partitioner::murmur2(data)
 }
 
-/// Set at interpreter exit: from then on Rust threads must not touch Python (no logging).
-static SHUTTING_DOWN: AtomicBool = AtomicBool::new(false);
-
-/// Forwards `log` records to Python's `logging` through pyo3-log until the interpreter exits.
-struct GuardedLogger(pyo3_log::Logger);
-
-impl log::Log for GuardedLogger {
-    fn enabled(&self, metadata: &log::Metadata<'_>) -> bool {
-        !SHUTTING_DOWN.load(Ordering::Acquire) && self.0.enabled(metadata)
-    }
-
-    fn log(&self, record: &log::Record<'_>) {
-        if !SHUTTING_DOWN.load(Ordering::Acquire) {
-            self.0.log(record);
-        }
-    }
-
-    fn flush(&self) {}
-}
-
-#[pyfunction]
-fn _mark_shutdown() {
-    SHUTTING_DOWN.store(true, Ordering::Release);
-}
-
 /// `os.register_at_fork(after_in_child=...)`: the child builds a runtime of its own on next use.
 #[pyfunction]
 fn _after_fork_in_child() {
     crate::network::runtime::after_fork_in_child();
+    logging::start_forwarder();
 }
 
 /// The fork generation of this process (0 in the process that imported `kafka`).
@@ -83,14 +58,10 @@ fn _fork_generation() -> u64 {
 #[pyo3(name = "_native")]
 fn native_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
-    // Rust `log` records go to Python's `logging` (logger names follow module paths), until
-    // interpreter exit: atexit flips the guard before Python finalizes.
-    let logger =
-        pyo3_log::Logger::new(py, pyo3_log::Caching::LoggersAndLevels)?.filter(log::LevelFilter::Debug);
-    if log::set_boxed_logger(Box::new(GuardedLogger(logger))).is_ok() {
-        log::set_max_level(log::LevelFilter::Debug);
-    }
-    let shutdown = wrap_pyfunction!(_mark_shutdown, m)?;
+    // Rust `log` records go to Python's `logging` until interpreter exit: atexit flips the guard
+    // before Python finalizes.
+    logging::install(py)?;
+    let shutdown = wrap_pyfunction!(logging::_mark_shutdown, m)?;
     py.import("atexit")?.call_method1("register", (shutdown,))?;
     m.add_class::<producer::PyProducer>()?;
     m.add_class::<aio::AioProducer>()?;

@@ -88,9 +88,25 @@ fn build(generation: u64) -> &'static Runtime {
     runtime
 }
 
+thread_local! {
+    /// Set on the runtime's worker and blocking threads.
+    static RUNTIME_THREAD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// True on a thread of the I/O runtime. Such a thread may hold the client's locks, so it must
+/// never wait for the GIL (the Python logging bridge queues its records instead).
+pub fn on_runtime_thread() -> bool {
+    RUNTIME_THREAD.with(std::cell::Cell::get)
+}
+
 fn new_runtime() -> Runtime {
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 4);
-    match Builder::new_multi_thread().worker_threads(workers).thread_name("kafka-rs-io").enable_all().build()
+    match Builder::new_multi_thread()
+        .worker_threads(workers)
+        .thread_name("kafka-rs-io")
+        .on_thread_start(|| RUNTIME_THREAD.with(|t| t.set(true)))
+        .enable_all()
+        .build()
     {
         Ok(rt) => rt,
         // Without a runtime nothing can work; this only fails if the OS refuses threads.
